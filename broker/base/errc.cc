@@ -70,4 +70,11 @@ errc errc_from_system(std::error_code ec) noexcept {
     }
 }
 
+std::error_code to_fjord_error(std::error_code ec) noexcept {
+    if (ec && (ec.category() == std::generic_category() || ec.category() == std::system_category())) {
+        return make_error_code(errc_from_system(ec));
+    }
+    return ec;
+}
+
 }  // namespace fjord

@@ -36,6 +36,10 @@ int16_t kafka_error_hint(errc e) noexcept;
 // Maps an errno-style code from the io layer to the errc the storage layer reports.
 errc errc_from_system(std::error_code ec) noexcept;
 
+// errno-style codes (generic or system category) become fjord errc codes; codes of any
+// other category (fjord's own, record::errc, ...) pass through unchanged.
+std::error_code to_fjord_error(std::error_code ec) noexcept;
+
 }  // namespace fjord
 
 template<>

@@ -34,10 +34,11 @@ public:
 
     T& value() & { check(); return std::get<0>(v_); }
     const T& value() const& { check(); return std::get<0>(v_); }
-    T&& value() && { check(); return std::get<0>(std::move(v_)); }
+    // Rvalue access returns by value, so `for (auto& x : *f())` never dangles.
+    T value() && { check(); return std::get<0>(std::move(v_)); }
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }
-    T&& operator*() && { return std::move(*this).value(); }
+    T operator*() && { return std::move(*this).value(); }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
 

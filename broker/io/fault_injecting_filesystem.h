@@ -10,18 +10,33 @@
 //   - crash_mode::torn_tail: as drop_unsynced, but each file keeps a prefix of its unsynced
 //     mutations, chosen by the seeded PRNG, the last kept write possibly cut short at any
 //     byte (a torn write), so recovery sees every state a real disk could leave.
-// Files opened before crash() are dead: every call on them fails with EIO.
+// Files opened before crash() are dead: every call on them fails with EIO. crash() also
+// clears every fault below (as clear_faults() does), including a power cut.
+// Simplification: a directory made by create_directories() is durable at once, as if its
+// parent had been synced, so tests need not sync_dir every ancestor. Renames and removals
+// of directories, and every file entry, still need sync_dir(parent).
 //
 // Faults on demand:
-//   - fail_sync_after(n):   the (n+1)-th sync() from now fails with EIO (and so does every
-//                           later one until clear_faults()); nothing is made durable.
+//   - fail_sync_after(n):   the (n+1)-th sync() or sync_dir() from now fails with EIO (and
+//                           so does every later one until clear_faults()); nothing is made
+//                           durable.
 //   - fail_write_after(n):  the (n+1)-th write/append from now fails with EIO, and so does
 //                           every later one (a dying disk).
 //   - set_space_limit(b):   writes that would make the total file bytes exceed b fail with
 //                           ENOSPC after writing what fits (a short write), like a full disk.
+//                           Only growth uses space; truncate() is not limited.
 //   - power_cut_after_writes(n): after n more writes, the machine "dies": every later call
-//                           fails with EIO until crash() is called.
-// Counters: writes() and syncs() since construction, so a test can enumerate crash points.
+//                           on a file or the filesystem fails with EIO (exists() and
+//                           is_directory() say false) until crash() is called. n = 0 cuts
+//                           the power now.
+//   - clear_faults():       removes all of the above, the space limit included.
+// A "write" is one append() or write_at() call; truncate() is not one.
+// Counters: writes() and syncs() (file syncs and sync_dir calls) since construction, each
+// counting attempts that failed by a fault too, so a test can enumerate crash points.
+//
+// Paths need not exist on the host: "a/b", "/a//b/" and "./a/b" all name the same entry
+// (empty and "." components are dropped, a leading '/' is ignored), and "", "/" and "."
+// name the root directory, which always exists. native_handle() is -1.
 //
 // Thread-safe (one mutex); this is a test tool, not a fast path.
 #pragma once

@@ -53,3 +53,19 @@ TEST(Errc, SystemErrorsMapToStorageErrors) {
 
 }  // namespace
 }  // namespace fjord
+
+namespace fjord {
+namespace {
+
+result<std::vector<int>> three() { return std::vector<int>{1, 2, 3}; }
+
+TEST(Result, RangeForOverRvalueDoesNotDangle) {
+    int sum = 0;
+    for (int v : *three()) {  // the temporary result dies before the loop body runs
+        sum += v;
+    }
+    EXPECT_EQ(sum, 6);
+}
+
+}  // namespace
+}  // namespace fjord
