@@ -6,11 +6,20 @@
 
 namespace fjord::storage {
 namespace {
-constexpr uint64_t chunk_bytes = 1 * mib;
-}
+// A CRC scan reads every byte, so it reads big chunks. A header scan (index lookups, read
+// boundaries) needs only 61 bytes per batch: small chunks, so locating one batch costs a
+// few KiB of reads rather than a megabyte.
+constexpr uint64_t verify_chunk_bytes = 1 * mib;
+constexpr uint64_t header_chunk_bytes = 8 * kib;
+}  // namespace
 
 batch_scanner::batch_scanner(io::file& file, uint64_t start_position, uint64_t end_position, bool verify_crc)
-    : file_(file), pos_(start_position), end_(end_position), verify_crc_(verify_crc), buf_start_(start_position) {}
+    : file_(file),
+      pos_(start_position),
+      end_(end_position),
+      verify_crc_(verify_crc),
+      chunk_bytes_(verify_crc ? verify_chunk_bytes : header_chunk_bytes),
+      buf_start_(start_position) {}
 
 // Ensures buf_ holds [pos_, pos_ + need) if the file has it. Returns false on I/O error.
 bool batch_scanner::fill(uint64_t need) {
@@ -18,7 +27,7 @@ bool batch_scanner::fill(uint64_t need) {
     if (pos_ >= buf_start_ && pos_ + need <= have_end) {
         return true;
     }
-    const uint64_t want = std::min(std::max(need, chunk_bytes), end_ - pos_);
+    const uint64_t want = std::min(std::max(need, chunk_bytes_), end_ - pos_);
     buf_.resize(want);
     auto n = file_.read_at(file_pos{pos_}, buf_);
     if (!n) {

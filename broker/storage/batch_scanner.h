@@ -1,5 +1,7 @@
 // batch_scanner: walks the record batches of a segment file from a byte position, reading
-// in large chunks so a scan costs one read per chunk, not one per batch.
+// in chunks so a scan costs one read per chunk, not one per batch (1 MiB chunks when
+// verifying CRCs, 8 KiB when only headers are needed; a header scan skips over the bodies
+// of batches larger than what it has buffered without reading them).
 //
 // Each step yields the next batch's header and position. In `verify_crc` mode the whole
 // batch is checked (record::validate with stored-batch rules, CRC included) before it is
@@ -44,6 +46,7 @@ private:
     uint64_t pos_;
     uint64_t end_;
     bool verify_crc_;
+    uint64_t chunk_bytes_;
     bytes buf_;
     uint64_t buf_start_ = 0;  // file position of buf_[0]
     uint64_t batch_pos_ = 0;

@@ -110,7 +110,7 @@ std::error_code log::fence(std::error_code ec, std::string_view what) {
         logger_->error("[{}] {} failed ({}); log fenced until reopened", name_, what, ec.message());
     }
     failed_ = true;
-    return ec;
+    return to_fjord_error(ec);
 }
 
 bool log::should_roll_locked(const record::batch_header& h, timestamp_ms now) const {
@@ -254,9 +254,7 @@ result<void> log::flush_locked() {
 
 result<offset> log::flush() {
     std::lock_guard lock(mu_);
-    if (auto r = flush_locked(); !r) {
-        return to_fjord_error(r.error());
-    }
+    FJORD_TRY(storage_error(flush_locked()));
     return flushed_offset_;
 }
 
@@ -307,15 +305,9 @@ result<void> log::truncate_impl(offset from) {
 
 result<void> log::close() {
     std::lock_guard lock(mu_);
-    if (failed_) {
-        return errc::log_failed;
-    }
-    if (auto r = segments_.back()->seal(); !r) {
-        return fence(r.error(), "sealing on close");
-    }
-    flushed_offset_ = segments_.back()->next_offset();
-    oldest_unflushed_.reset();
-    return ok();
+    FJORD_TRY(flush_locked());
+    // The data is durable; the index files only spare the next open a scan.
+    return storage_error(segments_.back()->seal());
 }
 
 result<void> log::remove() {

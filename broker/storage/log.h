@@ -172,8 +172,6 @@ public:
 private:
     log(io::filesystem& fs, const fjord::clock& clk, std::string dir, log_config config, std::string name);
 
-    friend class log_compaction;
-
     // Public entry points map errno-style io errors to errc through this.
     template<typename T>
     static result<T> storage_error(result<T> r) {

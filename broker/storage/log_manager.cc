@@ -138,11 +138,11 @@ result<std::shared_ptr<log>> log_manager::create(const topic_partition& tp, cons
     if (!opened) {
         logger_->warn("cannot create log {}: {}", dir, opened.error().message());
         (void)fs_.remove_all(dir);
-        return errc_from_system(opened.error());
+        return opened.error();
     }
     if (auto r = fs_.sync_dir(root); !r) {
         (void)fs_.remove_all(dir);
-        return errc_from_system(r.error());
+        return to_fjord_error(r.error());
     }
     auto shared = std::shared_ptr<log>(std::move(*opened));
     logs_[tp] = shared;

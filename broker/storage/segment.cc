@@ -61,7 +61,11 @@ result<std::unique_ptr<segment>> segment::open_sealed(const context& ctx, offset
     } else if ((!off && !is_not_found(off.error())) || (!tim && !is_not_found(tim.error()))) {
         return off ? tim.error() : off.error();
     }
-    ctx.log->warn("{}: index missing or damaged, rebuilding from the log", seg->log_path());
+    if (off && tim) {
+        ctx.log->warn("{}: index damaged or stale, rebuilding from the log", seg->log_path());
+    } else {
+        ctx.log->info("{}: index missing, rebuilding from the log", seg->log_path());
+    }
     uint64_t batches = 0;
     auto end = seg->rebuild(file_size, /*verify_crc=*/false, &batches);
     if (!end) {

@@ -57,12 +57,6 @@ struct wbatch {
     std::vector<rec> records;
 };
 
-std::optional<std::string> opt_string(const std::optional<bytes>& b) {
-    if (!b) {
-        return std::nullopt;
-    }
-    return std::string(as_string_view(*b));
-}
 
 // Builds a client batch from records (their offsets are assigned by the log).
 bytes build(const std::vector<rec>& recs) {
@@ -89,38 +83,13 @@ std::vector<got_batch> read_batches(const log& l, offset start, uint64_t max_byt
         ADD_FAILURE() << "read at " << start << ": " << r.error().message();
         return out;
     }
-    for (const auto& s : r->slices) {
-        auto data = s.read();
-        if (!data) {
-            ADD_FAILURE() << "slice read: " << data.error().message();
-            return out;
+    for (const auto& b : testing::decode_read(*r)) {
+        got_batch g{b.header, {}};
+        for (const auto& d : b.records) {
+            g.records.push_back({d.abs_offset, d.timestamp, d.key ? std::string(as_string_view(*d.key)) : "",
+                                 testing::opt_string(d.value)});
         }
-        bytes_view rest = *data;
-        while (!rest.empty()) {
-            auto h = record::read_header(rest);
-            if (!h || h->size_bytes() > rest.size()) {
-                ADD_FAILURE() << "partial batch in a read slice";
-                return out;
-            }
-            auto batch = rest.first(h->size_bytes());
-            auto valid = record::validate(batch, {.require_contiguous_offsets = false});
-            if (!valid) {
-                ADD_FAILURE() << "invalid batch at " << h->base_offset << ": " << valid.error().message();
-                return out;
-            }
-            auto decoded = record::decode_records(batch, 64 << 20);
-            if (!decoded) {
-                ADD_FAILURE() << "undecodable batch at " << h->base_offset;
-                return out;
-            }
-            got_batch g{*h, {}};
-            for (const auto& d : *decoded) {
-                g.records.push_back({d.abs_offset, d.timestamp, d.key ? std::string(as_string_view(*d.key)) : "",
-                                     opt_string(d.value)});
-            }
-            out.push_back(std::move(g));
-            rest = rest.subspan(h->size_bytes());
-        }
+        out.push_back(std::move(g));
     }
     return out;
 }

@@ -22,6 +22,9 @@
 namespace fjord::storage {
 namespace {
 
+using testing::decode_read;
+using testing::decoded_batch;
+
 constexpr const char* test_name = "ModelTest.RandomOperationsMatchModel";
 
 // splitmix64: our own PRNG so a seed means the same run on every standard library.
@@ -90,63 +93,6 @@ struct log_model {
     }
 };
 
-struct decoded_batch {
-    record::batch_header header;
-    std::vector<record::decoded_record> records;
-};
-
-// Every batch of a read result, decoded. Fails the test on a slice that is not whole,
-// valid batches.
-std::vector<decoded_batch> decode_read(const read_result& r) {
-    std::vector<decoded_batch> out;
-    uint64_t total = 0;
-    for (const auto& s : r.slices) {
-        total += s.length;
-        auto data = s.read();
-        if (!data) {
-            ADD_FAILURE() << "slice read failed: " << data.error().message();
-            return out;
-        }
-        bytes_view rest = *data;
-        bool first_in_slice = true;
-        offset last_in_slice{-1};
-        while (!rest.empty()) {
-            auto h = record::read_header(rest);
-            if (!h || h->size_bytes() > rest.size()) {
-                ADD_FAILURE() << "slice ends in a partial batch";
-                return out;
-            }
-            auto batch = rest.first(h->size_bytes());
-            auto valid = record::validate(batch, {.require_contiguous_offsets = false});
-            if (!valid) {
-                ADD_FAILURE() << "invalid batch at offset " << h->base_offset << ": " << valid.error().message();
-                return out;
-            }
-            auto recs = record::decode_records(batch, 64 << 20);
-            if (!recs) {
-                ADD_FAILURE() << "undecodable batch at offset " << h->base_offset << ": " << recs.error().message();
-                return out;
-            }
-            if (first_in_slice) {
-                EXPECT_EQ(s.first_offset, h->base_offset) << "slice first_offset";
-                first_in_slice = false;
-            }
-            last_in_slice = h->last_offset();
-            out.push_back({*h, std::move(*recs)});
-            rest = rest.subspan(h->size_bytes());
-        }
-        EXPECT_EQ(s.last_offset, last_in_slice) << "slice last_offset";
-    }
-    EXPECT_EQ(r.total_bytes, total) << "total_bytes is not the sum of the slices";
-    return out;
-}
-
-std::optional<std::string> as_opt_string(const std::optional<bytes>& b) {
-    if (!b) {
-        return std::nullopt;
-    }
-    return std::string(as_string_view(*b));
-}
 
 // Checks one decoded batch against the model's.
 void expect_batch_eq(const decoded_batch& got, const model_batch& want) {
@@ -160,8 +106,8 @@ void expect_batch_eq(const decoded_batch& got, const model_batch& want) {
         const auto& w = want.records[i];
         EXPECT_EQ(g.abs_offset, w.at);
         EXPECT_EQ(g.timestamp, w.ts) << "record " << w.at;
-        EXPECT_EQ(as_opt_string(g.key), w.key) << "record " << w.at;
-        EXPECT_EQ(as_opt_string(g.value), w.value) << "record " << w.at;
+        EXPECT_EQ(testing::opt_string(g.key), w.key) << "record " << w.at;
+        EXPECT_EQ(testing::opt_string(g.value), w.value) << "record " << w.at;
     }
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,64 @@ inline bytes make_keyed(const std::string& key, std::optional<std::string> value
     return *built;
 }
 
+struct decoded_batch {
+    record::batch_header header;
+    std::vector<record::decoded_record> records;
+};
+
+// Every batch of a read result, decoded. Fails the test on a slice that is not whole,
+// valid batches.
+inline std::vector<decoded_batch> decode_read(const read_result& r) {
+    std::vector<decoded_batch> out;
+    uint64_t total = 0;
+    for (const auto& s : r.slices) {
+        total += s.length;
+        auto data = s.read();
+        if (!data) {
+            ADD_FAILURE() << "slice read failed: " << data.error().message();
+            return out;
+        }
+        bytes_view rest = *data;
+        bool first_in_slice = true;
+        offset last_in_slice{-1};
+        while (!rest.empty()) {
+            auto h = record::read_header(rest);
+            if (!h || h->size_bytes() > rest.size()) {
+                ADD_FAILURE() << "slice ends in a partial batch";
+                return out;
+            }
+            auto batch = rest.first(h->size_bytes());
+            auto valid = record::validate(batch, {.require_contiguous_offsets = false});
+            if (!valid) {
+                ADD_FAILURE() << "invalid batch at offset " << h->base_offset << ": " << valid.error().message();
+                return out;
+            }
+            auto recs = record::decode_records(batch, 64 << 20);
+            if (!recs) {
+                ADD_FAILURE() << "undecodable batch at offset " << h->base_offset << ": " << recs.error().message();
+                return out;
+            }
+            if (first_in_slice) {
+                EXPECT_EQ(s.first_offset, h->base_offset) << "slice first_offset";
+                first_in_slice = false;
+            }
+            last_in_slice = h->last_offset();
+            out.push_back({*h, std::move(*recs)});
+            rest = rest.subspan(h->size_bytes());
+        }
+        EXPECT_EQ(s.last_offset, last_in_slice) << "slice last_offset";
+    }
+    EXPECT_EQ(r.total_bytes, total) << "total_bytes is not the sum of the slices";
+    return out;
+}
+
+inline std::optional<std::string> opt_string(const std::optional<bytes>& b) {
+    if (!b) {
+        return std::nullopt;
+    }
+    return std::string(as_string_view(*b));
+}
+
 // Every record from start_offset() to next_offset(), read through log::read.
 inline std::vector<record::decoded_record> read_all(const log& l, uint64_t max_bytes = 1 << 20) {
     std::vector<record::decoded_record> out;
@@ -46,23 +105,11 @@ inline std::vector<record::decoded_record> read_all(const log& l, uint64_t max_b
         if (!r || r->slices.empty()) {
             break;
         }
-        for (const auto& s : r->slices) {
-            auto data = s.read();
-            EXPECT_TRUE(data);
-            bytes_view rest = *data;
-            while (!rest.empty()) {
-                auto h = record::read_header(rest);
-                EXPECT_TRUE(h);
-                auto batch = rest.first(h->size_bytes());
-                EXPECT_TRUE(record::validate(batch, {.require_contiguous_offsets = false}));
-                auto recs = record::decode_records(batch, 64 << 20);
-                EXPECT_TRUE(recs);
-                for (auto& rec : *recs) {
-                    if (rec.abs_offset >= l.start_offset()) {
-                        out.push_back(std::move(rec));
-                    }
+        for (auto& batch : decode_read(*r)) {
+            for (auto& rec : batch.records) {
+                if (rec.abs_offset >= l.start_offset()) {
+                    out.push_back(std::move(rec));
                 }
-                rest = rest.subspan(h->size_bytes());
             }
         }
         at = r->next_offset;
