@@ -7,6 +7,9 @@ BUILD := build
 JOBS ?= $(shell nproc)
 CTEST_JOBS ?= $(JOBS)
 CMAKE_COMMON := -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
+# Let ccache share results between clones in different folders (CI clones afresh).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
 .PHONY: all deps build release asan test test-release bench run clean
 

@@ -128,6 +128,13 @@ bool log::should_roll_locked(const record::batch_header& h, timestamp_ms now) co
 
 result<void> log::roll_locked(timestamp_ms now) {
     auto& active = *segments_.back();
+    if (active.sealed() && active.empty()) {
+        // Sealed while empty (close(), or compaction emptied it before a truncation made it
+        // last): a new segment would have the same base offset and name. Reuse it.
+        active.unseal();
+        active_created_ms_ = now;
+        return ok();
+    }
     if (!active.sealed()) {
         // Invariant (docs/formats/segment.md): a segment is synced and its indexes written
         // before the next one exists, so recovery only ever scans the last segment.
@@ -297,6 +304,7 @@ result<void> log::truncate_impl(offset from) {
         }
     }
     start_offset_ = std::min(start_offset_, segments_.back()->next_offset());
+    compacted_end_ = std::min(compacted_end_, segments_.back()->base_offset());
     active_created_ms_ = clock_.wall_ms();
     oldest_unflushed_.reset();
     logger_->info("[{}] truncated to {} (next offset {})", name_, from, segments_.back()->next_offset());
@@ -359,6 +367,7 @@ bool log::failed() const {
 void log::set_config(const log_config& config) {
     std::lock_guard lock(mu_);
     config_ = config;
+    compacted_end_ = offset{0};  // e.g. a new delete.retention.ms: the next pass runs in full
 }
 
 size_t log::segment_index_for(offset o) const {

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -93,6 +94,7 @@ struct timestamp_lookup {
 };
 
 struct compaction_stats {
+    uint64_t segments_scanned = 0;  // 0 when the pass found nothing new to do
     uint64_t segments_rewritten = 0;
     uint64_t records_removed = 0;
     uint64_t bytes_before = 0;
@@ -146,7 +148,9 @@ public:
 
     // One compaction pass (cleanup.policy compact) over sealed segments whose offsets are
     // all below `end` (all sealed segments when nullopt). Keeps the latest record per key,
-    // drops tombstones whose delete horizon passed, preserves offsets.
+    // drops tombstones whose delete horizon passed, preserves offsets. A pass is skipped
+    // (segments_scanned == 0) when no segment was sealed since the last complete pass and
+    // no kept tombstone's horizon has passed, so calling it often costs nothing.
     result<compaction_stats> compact(std::optional<offset> end = std::nullopt);
 
     // Seals the active segment (syncs and writes its indexes). The log stays usable.
@@ -213,6 +217,10 @@ private:
     timestamp_ms active_created_ms_ = 0;
     std::optional<fjord::clock::duration> oldest_unflushed_;
     bool failed_ = false;
+    // Compaction bookkeeping: sealed segments below compacted_end_ were compacted by a
+    // complete pass, and the earliest delete horizon of a tombstone it kept.
+    offset compacted_end_{0};
+    timestamp_ms next_tombstone_horizon_ms_ = std::numeric_limits<timestamp_ms>::max();
 };
 
 }  // namespace fjord::storage

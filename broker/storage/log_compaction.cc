@@ -14,6 +14,8 @@
 // then reopen the segment (which rebuilds and writes its indexes). A crash at any point
 // leaves either segment file with no index (rebuilt on open) or a leftover .cleaned
 // (deleted on open).
+#include <algorithm>
+#include <limits>
 #include <string>
 #include <unordered_map>
 
@@ -46,6 +48,7 @@ result<void> for_each_batch(const segment& seg, uint64_t size, Fn&& fn) {
 struct rewrite_outcome {
     bool changed = false;
     uint64_t records_removed = 0;
+    timestamp_ms earliest_horizon = std::numeric_limits<timestamp_ms>::max();  // of kept tombstones
 };
 
 result<rewrite_outcome> rewrite_segment(const segment& seg, uint64_t size, const key_map& latest, io::file& out,
@@ -73,6 +76,10 @@ result<rewrite_outcome> rewrite_segment(const segment& seg, uint64_t size, const
         const bool keeps_tombstone = std::any_of(kept.begin(), kept.end(), [](auto* r) { return !r->value; });
         const bool needs_horizon = keeps_tombstone && !has_horizon;
         outcome.records_removed += records->size() - kept.size();
+        if (keeps_tombstone) {
+            const timestamp_ms horizon = has_horizon ? h.base_timestamp : now + cfg.delete_retention_ms.count();
+            outcome.earliest_horizon = std::min(outcome.earliest_horizon, horizon);
+        }
         if (kept.size() == records->size() && !needs_horizon) {
             return out.append(batch);
         }
@@ -115,6 +122,7 @@ result<rewrite_outcome> rewrite_segment(const segment& seg, uint64_t size, const
 }  // namespace
 
 result<compaction_stats> log::compact(std::optional<offset> end) {
+    const timestamp_ms now = clock_.wall_ms();
     std::vector<std::shared_ptr<segment>> plan;
     std::vector<uint64_t> sizes;
     log_config cfg;
@@ -132,12 +140,13 @@ result<compaction_stats> log::compact(std::optional<offset> end) {
             plan.push_back(s);
             sizes.push_back(s->size_bytes());
         }
+        if (plan.empty() || (plan.back()->next_offset() <= compacted_end_ && now < next_tombstone_horizon_ms_)) {
+            return compaction_stats{};
+        }
     }
-    compaction_stats stats;
-    if (plan.empty()) {
-        return stats;
-    }
-    const timestamp_ms now = clock_.wall_ms();
+    compaction_stats stats{.segments_scanned = plan.size()};
+    timestamp_ms earliest_horizon = std::numeric_limits<timestamp_ms>::max();
+    bool complete = true;
 
     key_map latest;
     for (size_t i = 0; i < plan.size(); ++i) {
@@ -174,6 +183,9 @@ result<compaction_stats> log::compact(std::optional<offset> end) {
         }
         const uint64_t new_size = (*out)->size();
         out->reset();
+        if (outcome) {
+            earliest_horizon = std::min(earliest_horizon, outcome->earliest_horizon);
+        }
         if (!outcome || !outcome->changed) {
             (void)fs_.remove(cleaned);
             if (!outcome) {
@@ -189,6 +201,7 @@ result<compaction_stats> log::compact(std::optional<offset> end) {
         if (failed_ || it == segments_.end() || it + 1 == segments_.end() || !seg->sealed() ||
             seg->size_bytes() != sizes[i]) {
             (void)fs_.remove(cleaned);  // truncated, deleted or reopened meanwhile: skip it
+            complete = false;
             continue;
         }
         for (auto suffix : {offset_index_suffix, time_index_suffix}) {
@@ -212,6 +225,11 @@ result<compaction_stats> log::compact(std::optional<offset> end) {
         stats.records_removed += outcome->records_removed;
         stats.bytes_before += sizes[i];
         stats.bytes_after += new_size;
+    }
+    if (complete) {
+        std::lock_guard lock(mu_);
+        compacted_end_ = plan.back()->next_offset();
+        next_tombstone_horizon_ms_ = earliest_horizon;
     }
     if (stats.segments_rewritten > 0) {
         logger_->info("[{}] compacted {} segments: {} records removed, {} -> {} bytes", name_,

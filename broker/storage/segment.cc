@@ -197,6 +197,7 @@ result<void> segment::truncate_from(offset from) {
         return loc.error();
     }
     if (!*loc) {
+        sealed_ = false;  // nothing to cut, but it is the active segment again
         return ok();
     }
     const uint64_t position = (*loc)->position;

@@ -85,6 +85,9 @@ public:
 
     // sync(), then writes both index files atomically (temp + rename + dir sync).
     result<void> seal();
+    // Makes a sealed segment appendable again (its index files are rewritten when it is
+    // next sealed; until then recovery treats it as the tail and rebuilds them).
+    void unseal() { sealed_ = false; }
 
     // Removes every batch that holds an offset >= `from` and syncs. The segment becomes
     // active (unsealed) again; its index files are rewritten when it is next sealed.

@@ -126,6 +126,38 @@ TEST_F(Compaction, TombstoneIsKeptUntilDeleteHorizonThenRemoved) {
     EXPECT_EQ(latest().count("key1"), 0u);
 }
 
+TEST_F(Compaction, PassWithNothingNewIsSkipped) {
+    fill(10, 5);
+    auto first = l->compact();
+    ASSERT_TRUE(first);
+    EXPECT_GT(first->segments_scanned, 0u);
+    auto again = l->compact();
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->segments_scanned, 0u) << "nothing was sealed since the last pass";
+    fill(10, 5);  // seals more segments
+    auto third = l->compact();
+    ASSERT_TRUE(third);
+    EXPECT_GT(third->segments_scanned, 0u);
+    EXPECT_GT(third->records_removed, 0u);
+}
+
+TEST_F(Compaction, TruncationBelowCompactedEndForcesAFullPass) {
+    fill(10, 5);
+    ASSERT_TRUE(l->compact());
+    ASSERT_TRUE(l->truncate(offset{5}));
+    fill(10, 5);
+    auto stats = l->compact();
+    ASSERT_TRUE(stats);
+    EXPECT_GT(stats->segments_scanned, 0u);
+    std::map<std::string, int> seen;
+    const offset active_base = active_segment_base();
+    for (const auto& r : read_all(*l)) {
+        if (r.abs_offset < active_base) {
+            EXPECT_EQ(++seen[str(r.key)], 1) << str(r.key) << " at " << r.abs_offset;
+        }
+    }
+}
+
 TEST_F(Compaction, ActiveSegmentIsNeverCompacted) {
     append(make_keyed("a", "1"));
     append(make_keyed("a", "2"));

@@ -486,6 +486,15 @@ TEST_F(Log, ReopenKeepsEverythingAfterClose) {
     EXPECT_EQ(append(make_batch(1)).base_offset, offset{75});
 }
 
+TEST_F(Log, AppendAfterClosingAnEmptyLog) {
+    ASSERT_TRUE(l->close());
+    EXPECT_EQ(append(make_batch(2)).base_offset, offset{0});
+    ASSERT_TRUE(l->close());
+    EXPECT_EQ(append(make_batch(2)).base_offset, offset{2});
+    open_log();
+    EXPECT_EQ(read_all(*l).size(), 4u);
+}
+
 TEST_F(Log, BadConfigIsRejected) {
     cfg.segment_bytes = 10;
     EXPECT_EQ(log::open(fs, clk, "/data/bad", cfg, "bad").error(), errc::invalid_argument);
