@@ -105,10 +105,10 @@ result<batch_header> read_header(bytes_view b) {
     return h;
 }
 
-result<batch_header> validate(bytes_view batch, const validate_options& opts) {
+result<validated_batch> validate_and_summarize(bytes_view batch, const validate_options& opts) {
     auto h = read_header(batch);
     if (!h) {
-        return h;
+        return h.error();
     }
     if (batch.size() < h->size_bytes()) {
         return errc::truncated;
@@ -121,6 +121,7 @@ result<batch_header> validate(bytes_view batch, const validate_options& opts) {
     }
     FJORD_TRY(check_header(*h, opts.require_contiguous_offsets));
 
+    validated_batch out{.header = *h};
     const bool compressed = h->compression_type() != compression::none;
     const bool walk = compressed ? opts.decompress_limit_bytes > 0 : opts.check_records;
     if (walk) {
@@ -129,10 +130,25 @@ result<batch_header> validate(bytes_view batch, const validate_options& opts) {
         if (!records) {
             return records.error();
         }
+        std::optional<int64_t> max_delta;
         FJORD_TRY(detail::walk_records(*records, rules_for(*h, opts.require_contiguous_offsets),
-                                       [](const detail::record_view&) {}));
+                                       [&max_delta](const detail::record_view& r) {
+                                           max_delta = std::max(max_delta.value_or(r.timestamp_delta),
+                                                                r.timestamp_delta);
+                                       }));
+        if (max_delta) {
+            out.max_record_timestamp = wrapping_add(h->base_timestamp, *max_delta);
+        }
     }
-    return h;
+    return out;
+}
+
+result<batch_header> validate(bytes_view batch, const validate_options& opts) {
+    auto v = validate_and_summarize(batch, opts);
+    if (!v) {
+        return v.error();
+    }
+    return v->header;
 }
 
 uint32_t compute_crc(bytes_view batch) {

@@ -114,6 +114,14 @@ struct validate_options {
 // Errors: record::errc (see record/errc.h); all mean "corrupt batch".
 result<batch_header> validate(bytes_view batch, const validate_options& opts = {});
 
+// validate() plus what it learned walking the records: the largest record timestamp
+// (base_timestamp + the largest timestamp delta), when the records were walked.
+struct validated_batch {
+    batch_header header;
+    std::optional<timestamp_ms> max_record_timestamp;
+};
+result<validated_batch> validate_and_summarize(bytes_view batch, const validate_options& opts = {});
+
 // CRC-32C of the batch's CRC range [21, end).
 uint32_t compute_crc(bytes_view batch);
 

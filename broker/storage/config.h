@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdint>
 
+#include "base/errc.h"
+#include "base/result.h"
 #include "base/units.h"
 
 namespace fjord::storage {
@@ -33,5 +35,14 @@ struct log_config {
     // (compaction, timestamp lookup in compressed batches).
     uint64_t decompress_limit_bytes = 64 * mib;
 };
+
+// Checks what a log cannot work with: segment.bytes outside [64, 2^31 - 1] (positions in a
+// segment are 32-bit), a zero index interval. errc::invalid_argument.
+inline result<void> validate_log_config(const log_config& c) {
+    if (c.segment_bytes < 64 || c.segment_bytes > 2147483647ULL || c.index_interval_bytes == 0) {
+        return errc::invalid_argument;
+    }
+    return {};
+}
 
 }  // namespace fjord::storage

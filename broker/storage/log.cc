@@ -29,9 +29,7 @@ segment::context log::segment_context() const {
 
 result<std::unique_ptr<log>> log::open(io::filesystem& fs, const fjord::clock& clk, std::string dir,
                                        log_config config, std::string name) {
-    if (config.segment_bytes < 64 || config.segment_bytes > std::numeric_limits<int32_t>::max()) {
-        return errc::invalid_argument;
-    }
+    FJORD_TRY(validate_log_config(config));
     std::unique_ptr<log> l(new log(fs, clk, std::move(dir), config, std::move(name)));  // NOLINT: private ctor
     if (auto r = l->recover(); !r) {
         return to_fjord_error(r.error());
@@ -98,7 +96,12 @@ result<void> log::recover() {
     // open_tail left the tail synced (or truncated and synced): everything present is durable.
     flushed_offset_ = segments_.back()->next_offset();
     const auto first_ts = segments_.back()->first_batch_timestamp();
-    active_created_ms_ = first_ts == no_timestamp ? clock_.wall_ms() : std::min(first_ts, clock_.wall_ms());
+    // segment.ms counts from the first batch's timestamp, clamped into [now - segment.ms, now]
+    // so a client's absurd timestamp can neither overflow the age nor keep the tail open.
+    const timestamp_ms now = clock_.wall_ms();
+    active_created_ms_ = first_ts == no_timestamp
+                             ? now
+                             : std::clamp(first_ts, now - std::min<int64_t>(now, config_.segment_ms.count()), now);
     logger_->info("[{}] opened: offsets [{}, {}), {} segments, tail: {} batches recovered, {} bytes truncated",
                   name_, start_offset_, segments_.back()->next_offset(), segments_.size(),
                   recovery_.batches_recovered, recovery_.bytes_truncated);
@@ -121,6 +124,7 @@ bool log::should_roll_locked(const record::batch_header& h, timestamp_ms now) co
     if (active.empty()) {
         return false;
     }
+    // active_created_ms_ is never above now (see recover()), so the difference cannot overflow.
     return active.size_bytes() + h.size_bytes() > config_.segment_bytes ||
            now - active_created_ms_ >= config_.segment_ms.count() ||
            h.last_offset() - active.base_offset() > std::numeric_limits<int32_t>::max();
@@ -163,27 +167,26 @@ result<void> log::roll_locked(timestamp_ms now) {
 
 result<void> log::prepare_client_batch(std::span<std::byte> batch, record::batch_header& h,
                                        const append_options& opts, timestamp_ms now) const {
-    auto valid = record::validate(batch, {.require_contiguous_offsets = true, .check_records = true});
+    // Client batches are checked all the way down, compressed ones too (decompressed with
+    // the bounded helper): a batch compaction or a timestamp lookup could not read later
+    // must never be appended.
+    auto valid = record::validate_and_summarize(
+        batch, {.require_contiguous_offsets = true,
+                .check_records = true,
+                .decompress_limit_bytes = static_cast<size_t>(config_.decompress_limit_bytes)});
     if (!valid) {
         return valid.error();
     }
-    h = *valid;
-    if (h.is_control()) {
-        return record::errc::bad_attributes;  // clients may not write control batches
+    h = valid->header;
+    if (h.is_control() || h.has_delete_horizon()) {
+        return record::errc::bad_attributes;  // broker-only attributes
     }
     if (config_.log_append_time) {
         record::set_max_timestamp(batch, now, record::timestamp_type::log_append_time);
-    } else if (h.max_timestamp < h.base_timestamp) {
-        // Some clients (Sarama) send max_timestamp = -1: recompute it from the records.
-        auto records = record::decode_records(batch, config_.decompress_limit_bytes);
-        if (!records) {
-            return records.error();
-        }
-        timestamp_ms max_ts = no_timestamp;
-        for (const auto& r : *records) {
-            max_ts = std::max(max_ts, r.timestamp);
-        }
-        record::set_max_timestamp(batch, max_ts, record::timestamp_type::create_time);
+    } else if (valid->max_record_timestamp && *valid->max_record_timestamp != h.max_timestamp) {
+        // The broker owns maxTimestamp (Sarama sends -1; a wrong one would hide records
+        // from the time index or pin a segment against retention).
+        record::set_max_timestamp(batch, *valid->max_record_timestamp, record::timestamp_type::create_time);
     }
     record::set_partition_leader_epoch(batch, opts.leader_epoch);
     auto header = record::read_header(batch);
@@ -202,8 +205,8 @@ result<append_result> log::append_impl(std::span<std::byte> batch, const append_
     if (failed_) {
         return errc::log_failed;
     }
-    if (batch.size() > config_.max_message_bytes) {
-        return errc::too_large;
+    if (opts.assign_offsets && batch.size() > config_.max_message_bytes) {
+        return errc::too_large;  // replicas take the leader's batches whatever their size
     }
     record::batch_header h;
     if (opts.assign_offsets) {
@@ -282,6 +285,9 @@ result<void> log::truncate_impl(offset from) {
         return errc::log_failed;
     }
     FJORD_ASSERT(from >= start_offset_, "[{}] truncate to {} below start offset {}", name_, from, start_offset_);
+    // Lowered first: if a step below fails and fences the log, readers (who see only the
+    // flushed prefix of a fenced log) never see the offsets being truncated.
+    flushed_offset_ = std::min(flushed_offset_, from);
     // Drop whole segments from the back so the files on disk are a prefix at every step.
     while (segments_.size() > 1 && segments_.back()->base_offset() >= from) {
         if (auto r = segments_.back()->remove_files(); !r) {
@@ -319,10 +325,13 @@ result<void> log::close() {
 }
 
 result<void> log::remove() {
+    retire();
+    return storage_error(fs_.remove_all(dir_));
+}
+
+void log::retire() {
     std::lock_guard lock(mu_);
     failed_ = true;
-    segments_.clear();
-    return fs_.remove_all(dir_);
 }
 
 offset log::start_offset() const {
@@ -365,6 +374,7 @@ bool log::failed() const {
 }
 
 void log::set_config(const log_config& config) {
+    FJORD_ASSERT(validate_log_config(config).has_value(), "[{}] set_config with an invalid config", name_);
     std::lock_guard lock(mu_);
     config_ = config;
     compacted_end_ = offset{0};  // e.g. a new delete.retention.ms: the next pass runs in full

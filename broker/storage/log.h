@@ -159,6 +159,11 @@ public:
     // Deletes every file of the log and its directory. The log is unusable afterwards.
     result<void> remove();
 
+    // Fences the log for good (appends, flushes, truncation, retention and compaction all
+    // stop) without touching its files: the log manager calls it before deleting the
+    // directory, so a handle still held elsewhere can no longer act on that path.
+    void retire();
+
     offset start_offset() const;
     offset next_offset() const;
     offset flushed_offset() const;
@@ -171,6 +176,7 @@ public:
     tail_recovery_report recovery_report() const { return recovery_; }
 
     // Replaces the configuration (AlterConfigs). Takes effect for later appends and passes.
+    // REQUIRES: validate_log_config(config) succeeds.
     void set_config(const log_config& config);
 
 private:

@@ -45,6 +45,27 @@ result<void> for_each_batch(const segment& seg, uint64_t size, Fn&& fn) {
     return ok();
 }
 
+// A batch that keeps `original`'s offsets, epoch and producer fields but no records:
+// what compaction leaves when it removes every record of a segment's last batch, so the
+// segment still ends at the same offset (a later truncation or reopen must never see the
+// log end move backwards and hand out offsets twice). Kafka's cleaner keeps such empty
+// batches too; clients skip them.
+bytes empty_batch_like(bytes_view original) {
+    bytes out(original.begin(), original.begin() + record::layout::header_size);
+    write_be<int32_t>(out, record::layout::batch_length,
+                      static_cast<int32_t>(record::layout::header_size - record::layout::log_overhead));
+    const auto attrs = read_be<int16_t>(out, record::layout::attributes);
+    write_be<int16_t>(out, record::layout::attributes,
+                      static_cast<int16_t>(attrs & ~(record::attr::compression_mask | record::attr::delete_horizon)));
+    write_be<int32_t>(out, record::layout::records_count, 0);
+    record::recompute_crc(out);
+    return out;
+}
+
+// Marks a pass whose snapshot went stale under it (a concurrent truncation changed a
+// segment): the pass stops without swapping anything more in.
+const std::error_code stale_snapshot = make_error_code(errc::shutting_down);
+
 struct rewrite_outcome {
     bool changed = false;
     uint64_t records_removed = 0;
@@ -54,7 +75,9 @@ struct rewrite_outcome {
 result<rewrite_outcome> rewrite_segment(const segment& seg, uint64_t size, const key_map& latest, io::file& out,
                                         timestamp_ms now, const log_config& cfg) {
     rewrite_outcome outcome;
+    std::optional<bytes> dropped_last;  // the last batch, if it was dropped whole
     auto result = for_each_batch(seg, size, [&](const record::batch_header& h, bytes_view batch) -> fjord::result<void> {
+        dropped_last.reset();
         if (h.is_control()) {
             return out.append(batch);
         }
@@ -65,15 +88,22 @@ result<rewrite_outcome> rewrite_segment(const segment& seg, uint64_t size, const
         const bool has_horizon = h.has_delete_horizon();
         std::vector<const record::decoded_record*> kept;
         for (const auto& r : *records) {
-            if (r.key && latest.at(key_string(*r.key)) != r.abs_offset) {
-                continue;  // a later record has this key
+            if (r.key) {
+                auto it = latest.find(key_string(*r.key));
+                if (it == latest.end()) {
+                    return stale_snapshot;  // the segment changed since the key map was built
+                }
+                if (it->second != r.abs_offset) {
+                    continue;  // a later record has this key
+                }
             }
             if (r.key && !r.value && has_horizon && now >= h.base_timestamp) {
                 continue;  // tombstone past its delete horizon
             }
             kept.push_back(&r);
         }
-        const bool keeps_tombstone = std::any_of(kept.begin(), kept.end(), [](auto* r) { return !r->value; });
+        const bool keeps_tombstone =
+            std::any_of(kept.begin(), kept.end(), [](auto* r) { return r->key && !r->value; });
         const bool needs_horizon = keeps_tombstone && !has_horizon;
         outcome.records_removed += records->size() - kept.size();
         if (keeps_tombstone) {
@@ -85,6 +115,7 @@ result<rewrite_outcome> rewrite_segment(const segment& seg, uint64_t size, const
         }
         outcome.changed = true;
         if (kept.empty()) {
+            dropped_last = bytes(batch.begin(), batch.end());
             return ok();
         }
         record::batch_options opts{
@@ -116,6 +147,9 @@ result<rewrite_outcome> rewrite_segment(const segment& seg, uint64_t size, const
     if (!result) {
         return result.error();
     }
+    if (dropped_last) {
+        FJORD_TRY(out.append(empty_batch_like(*dropped_last)));
+    }
     return outcome;
 }
 
@@ -125,6 +159,7 @@ result<compaction_stats> log::compact(std::optional<offset> end) {
     const timestamp_ms now = clock_.wall_ms();
     std::vector<std::shared_ptr<segment>> plan;
     std::vector<uint64_t> sizes;
+    std::vector<uint64_t> generations;
     log_config cfg;
     {
         std::lock_guard lock(mu_);
@@ -139,6 +174,7 @@ result<compaction_stats> log::compact(std::optional<offset> end) {
             }
             plan.push_back(s);
             sizes.push_back(s->size_bytes());
+            generations.push_back(s->generation());
         }
         if (plan.empty() || (plan.back()->next_offset() <= compacted_end_ && now < next_tombstone_horizon_ms_)) {
             return compaction_stats{};
@@ -147,10 +183,21 @@ result<compaction_stats> log::compact(std::optional<offset> end) {
     compaction_stats stats{.segments_scanned = plan.size()};
     timestamp_ms earliest_horizon = std::numeric_limits<timestamp_ms>::max();
     bool complete = true;
+    // True when a planned segment changed since the snapshot (a concurrent truncation):
+    // what the pass read may be torn, so it stops quietly instead of reporting corruption.
+    auto snapshot_stale = [&] {
+        std::lock_guard lock(mu_);
+        for (size_t i = 0; i < plan.size(); ++i) {
+            if (plan[i]->generation() != generations[i]) {
+                return true;
+            }
+        }
+        return false;
+    };
 
     key_map latest;
     for (size_t i = 0; i < plan.size(); ++i) {
-        FJORD_TRY(for_each_batch(*plan[i], sizes[i], [&](const record::batch_header& h, bytes_view batch) -> result<void> {
+        auto scanned = for_each_batch(*plan[i], sizes[i], [&](const record::batch_header& h, bytes_view batch) -> result<void> {
             if (h.is_control()) {
                 return ok();
             }
@@ -164,7 +211,13 @@ result<compaction_stats> log::compact(std::optional<offset> end) {
                 }
             }
             return ok();
-        }));
+        });
+        if (!scanned) {
+            if (snapshot_stale()) {
+                return compaction_stats{};
+            }
+            return scanned.error();
+        }
     }
 
     for (size_t i = 0; i < plan.size(); ++i) {
@@ -186,6 +239,11 @@ result<compaction_stats> log::compact(std::optional<offset> end) {
         if (outcome) {
             earliest_horizon = std::min(earliest_horizon, outcome->earliest_horizon);
         }
+        if (!outcome && (outcome.error() == stale_snapshot || snapshot_stale())) {
+            (void)fs_.remove(cleaned);
+            complete = false;
+            break;
+        }
         if (!outcome || !outcome->changed) {
             (void)fs_.remove(cleaned);
             if (!outcome) {
@@ -199,7 +257,7 @@ result<compaction_stats> log::compact(std::optional<offset> end) {
         std::lock_guard lock(mu_);
         auto it = std::find(segments_.begin(), segments_.end(), seg);
         if (failed_ || it == segments_.end() || it + 1 == segments_.end() || !seg->sealed() ||
-            seg->size_bytes() != sizes[i]) {
+            seg->generation() != generations[i]) {
             (void)fs_.remove(cleaned);  // truncated, deleted or reopened meanwhile: skip it
             complete = false;
             continue;

@@ -164,28 +164,32 @@ std::vector<topic_partition> log_manager::list() const {
     return out;
 }
 
-result<void> log_manager::remove_dir(const std::string& dir) {
-    const auto slash = dir.rfind('/');
-    const std::string parent = dir.substr(0, slash);
-    const std::string doomed = dir + "." + std::to_string(delete_counter_++) + std::string(delete_suffix);
-    FJORD_TRY(fs_.rename(dir, doomed));
-    FJORD_TRY(fs_.sync_dir(parent));
-    FJORD_TRY(fs_.remove_all(doomed));
-    return ok();
-}
-
 result<void> log_manager::remove(const topic_partition& tp) {
-    std::shared_ptr<log> l;
+    std::string doomed;
     {
+        // Under the lock: a create() of the same partition waits until the old directory
+        // is out of the way, and the log leaves the map only once its files did.
         std::lock_guard lock(mu_);
         auto it = logs_.find(tp);
         if (it == logs_.end()) {
             return errc::not_found;
         }
-        l = it->second;
+        auto& l = it->second;
+        l->retire();  // handles held elsewhere (housekeeping, fetches) stop touching the path
+        const auto slash = l->dir().rfind('/');
+        doomed = l->dir() + "." + std::to_string(delete_counter_++) + std::string(delete_suffix);
+        if (auto r = fs_.rename(l->dir(), doomed); !r) {
+            return to_fjord_error(r.error());
+        }
+        if (auto r = fs_.sync_dir(l->dir().substr(0, slash)); !r) {
+            return to_fjord_error(r.error());
+        }
         logs_.erase(it);
     }
-    FJORD_TRY(remove_dir(l->dir()));
+    // The rename is durable: start() finishes this removal if we crash before it ends.
+    if (auto r = fs_.remove_all(doomed); !r) {
+        return to_fjord_error(r.error());
+    }
     logger_->info("deleted log {}", tp.dir_name());
     return ok();
 }

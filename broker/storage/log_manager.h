@@ -86,8 +86,6 @@ public:
     result<void> close_all();
 
 private:
-    result<void> remove_dir(const std::string& dir);
-
     io::filesystem& fs_;
     const fjord::clock& clock_;
     log_manager_config config_;

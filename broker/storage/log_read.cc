@@ -65,6 +65,7 @@ result<read_result> log::read(const read_options& opts) const {
 
 result<std::optional<timestamp_lookup>> log::find_offset_by_timestamp(timestamp_ms ts) const {
     std::lock_guard lock(mu_);
+    const offset end = visible_end_locked();
     for (const auto& seg : segments_) {
         if (seg->empty() || seg->max_timestamp() < ts || seg->next_offset() <= start_offset_) {
             continue;
@@ -80,6 +81,9 @@ result<std::optional<timestamp_lookup>> log::find_offset_by_timestamp(timestamp_
         // after ts (and at or after the start offset), or failing that a later batch's.
         batch_scanner scan(seg->log_file(), (*loc)->position, seg->size_bytes(), /*verify_crc=*/false);
         while (auto h = scan.next()) {
+            if (h->base_offset >= end) {
+                return std::optional<timestamp_lookup>{};
+            }
             if (h->max_timestamp < ts || h->last_offset() < start_offset_) {
                 continue;
             }
@@ -92,7 +96,7 @@ result<std::optional<timestamp_lookup>> log::find_offset_by_timestamp(timestamp_
                 return records.error();
             }
             for (const auto& r : *records) {
-                if (r.timestamp >= ts && r.abs_offset >= start_offset_) {
+                if (r.timestamp >= ts && r.abs_offset >= start_offset_ && r.abs_offset < end) {
                     return std::optional<timestamp_lookup>{timestamp_lookup{r.abs_offset, r.timestamp}};
                 }
             }

@@ -38,7 +38,9 @@ result<size_t> log::apply_retention() {
     size_t deleted = 0;
     while (segments_.size() > 1) {
         const auto& front = *segments_.front();
-        const bool too_old = config_.retention_ms.count() >= 0 && now - front.max_timestamp() > config_.retention_ms.count();
+        // Compared as "max < now - retention" so a client's extreme timestamp cannot overflow.
+        const bool too_old =
+            config_.retention_ms.count() >= 0 && front.max_timestamp() < now - config_.retention_ms.count();
         const bool too_big = config_.retention_bytes >= 0 &&
                              total - front.size_bytes() >= static_cast<uint64_t>(config_.retention_bytes);
         if (!too_old && !too_big) {

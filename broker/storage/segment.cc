@@ -164,6 +164,7 @@ result<uint64_t> segment::append(bytes_view batch, const record::batch_header& h
     }
     note_batch(h, position);
     unsynced_ = true;
+    ++generation_;
     return position;
 }
 
@@ -201,6 +202,7 @@ result<void> segment::truncate_from(offset from) {
         return ok();
     }
     const uint64_t position = (*loc)->position;
+    ++generation_;
     FJORD_TRY(file_->truncate(position));
     FJORD_TRY(file_->sync());
     uint64_t batches = 0;

@@ -72,6 +72,9 @@ public:
     bool empty() const { return size_ == 0; }
     bool sealed() const { return sealed_; }
     bool has_unsynced_data() const { return unsynced_; }
+    // Changes whenever the segment's contents change (append, truncation), so a reader
+    // working without the log's lock (compaction) can tell its snapshot went stale.
+    uint64_t generation() const { return generation_; }
     const segment_index& index() const { return index_; }
 
     // Appends one whole batch (its header already decoded into `h`, offsets assigned).
@@ -130,6 +133,7 @@ private:
     timestamp_ms first_batch_ts_ = no_timestamp;
     bool sealed_ = false;
     bool unsynced_ = false;
+    uint64_t generation_ = 0;
 };
 
 }  // namespace fjord::storage

@@ -78,14 +78,14 @@ void segment_index::on_batch(uint32_t rel, uint32_t position, uint32_t size_byte
         offsets_.push_back({rel, position});
         bytes_since_entry_ = 0;
     }
-    // Invariant: the time index holds strictly increasing timestamps; a batch that raises
-    // the segment's max timestamp is indexed when an offset entry is due or when it is the
-    // first to carry any timestamp.
-    if (max_ts > max_ts_) {
-        if (due || times_.empty()) {
-            times_.push_back({max_ts, rel, position});
-        }
-        max_ts_ = max_ts;
+    // Invariant: the time index holds strictly increasing timestamps. At every index point
+    // (and for the first batch that carries a timestamp) the running max is recorded if it
+    // rose since the last entry, so the time index is as dense as the offset index even
+    // when timestamps arrive out of order.
+    max_ts_ = std::max(max_ts_, max_ts);
+    const timestamp_ms last_entry_ts = times_.empty() ? no_timestamp : times_.back().timestamp;
+    if ((due || times_.empty()) && max_ts_ > last_entry_ts) {
+        times_.push_back({max_ts_, rel, position});
     }
     any_batch_ = true;
     bytes_since_entry_ += size_bytes;

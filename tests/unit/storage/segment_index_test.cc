@@ -11,7 +11,7 @@ segment_index sample() {
     segment_index idx(100);
     idx.on_batch(0, 0, 60, 10);     // first batch: always indexed
     idx.on_batch(5, 60, 60, 20);    // 60 bytes since entry: not due
-    idx.on_batch(9, 120, 60, 15);   // 120 >= 100: due (timestamp did not rise)
+    idx.on_batch(9, 120, 60, 15);   // 120 >= 100: due; the running max (20) rose since the last entry
     idx.on_batch(12, 180, 60, 30);  // not due, but raises max ts: no time entry (not due)
     idx.on_batch(20, 240, 60, 40);  // due, raises ts
     return idx;
@@ -22,9 +22,10 @@ TEST(SegmentIndex, AddsEntriesEveryIntervalBytes) {
     ASSERT_EQ(idx.offsets().size(), 3u);
     EXPECT_EQ(idx.offsets()[1], (offset_index_entry{9, 120}));
     EXPECT_EQ(idx.offsets()[2], (offset_index_entry{20, 240}));
-    ASSERT_EQ(idx.times().size(), 2u);
+    ASSERT_EQ(idx.times().size(), 3u);
     EXPECT_EQ(idx.times()[0], (time_index_entry{10, 0, 0}));
-    EXPECT_EQ(idx.times()[1], (time_index_entry{40, 20, 240}));
+    EXPECT_EQ(idx.times()[1], (time_index_entry{20, 9, 120}));  // out-of-order batch still indexed
+    EXPECT_EQ(idx.times()[2], (time_index_entry{40, 20, 240}));
 }
 
 TEST(SegmentIndex, FloorOffsetFindsLastEntryAtOrBefore) {
@@ -39,7 +40,9 @@ TEST(SegmentIndex, FloorTimeBelowIsStrict) {
     auto idx = sample();
     EXPECT_FALSE(idx.floor_time_below(10));
     EXPECT_EQ(idx.floor_time_below(11)->position, 0u);
-    EXPECT_EQ(idx.floor_time_below(40)->position, 0u);
+    EXPECT_EQ(idx.floor_time_below(20)->position, 0u);
+    EXPECT_EQ(idx.floor_time_below(21)->position, 120u);
+    EXPECT_EQ(idx.floor_time_below(40)->position, 120u);
     EXPECT_EQ(idx.floor_time_below(41)->position, 240u);
 }
 
