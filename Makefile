@@ -48,9 +48,11 @@ test-release: release
 bench: release
 	scripts/run-benchmarks
 
+# A single broker on localhost:9092 in the foreground, data under ./var/ (Ctrl-C stops it).
 run: deps
-	@echo "fjord-broker arrives with the single-node broker issue; 'make test' builds and tests the storage engine." >&2
-	@exit 1
+	@$(MAKE) --no-print-directory release
+	@mkdir -p var
+	exec $(BUILD)/release/broker/app/fjord-broker --config config/broker.properties
 
 clean:
 	rm -rf $(BUILD)

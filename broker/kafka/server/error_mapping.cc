@@ -1,0 +1,46 @@
+#include "base/errc.h"
+#include "cluster/errc.h"
+#include "kafka/server/request_context.h"
+#include "record/errc.h"
+
+namespace fjord::kafka {
+
+int16_t kafka_error_code(std::error_code ec) noexcept {
+    if (!ec) {
+        return error_code::none;
+    }
+    if (ec.category() == cluster::cluster_category()) {
+        switch (static_cast<cluster::errc>(ec.value())) {
+        case cluster::errc::success: return 0;
+        case cluster::errc::unknown_topic_or_partition: return 3;
+        case cluster::errc::topic_already_exists: return 36;
+        case cluster::errc::invalid_topic: return 17;
+        case cluster::errc::invalid_partitions: return 37;
+        case cluster::errc::invalid_replication_factor: return 38;
+        case cluster::errc::invalid_config: return 40;
+        case cluster::errc::invalid_required_acks: return 21;
+        case cluster::errc::not_enough_replicas: return 19;
+        case cluster::errc::out_of_order_sequence: return 45;
+        case cluster::errc::invalid_producer_epoch: return 47;
+        case cluster::errc::unknown_producer_id: return 59;
+        case cluster::errc::corrupt_state: return -1;
+        }
+        return -1;
+    }
+    if (ec.category() == record::record_category()) {
+        if (static_cast<record::errc>(ec.value()) == record::errc::unsupported_compression) {
+            return 76;  // UNSUPPORTED_COMPRESSION_TYPE
+        }
+        return error_code::corrupt_message;
+    }
+    if (ec.category() == fjord_category()) {
+        return kafka_error_hint(static_cast<fjord::errc>(ec.value()));
+    }
+    auto mapped = to_fjord_error(ec);
+    if (mapped.category() == fjord_category()) {
+        return kafka_error_hint(static_cast<fjord::errc>(mapped.value()));
+    }
+    return error_code::unknown_server_error;
+}
+
+}  // namespace fjord::kafka

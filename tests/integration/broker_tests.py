@@ -1,0 +1,94 @@
+#!/usr/bin/python3
+"""Broker process tests: start/stop, configuration errors, first client contact.
+
+    broker_tests.py --broker PATH TEST_NAME
+Each TEST_NAME is one ctest test `integration.<TEST_NAME>` (tests/integration/CMakeLists.txt).
+"""
+import argparse
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+
+from harness import Broker, HarnessError, run
+
+
+def check(cond, msg):
+    if not cond:
+        raise HarnessError(msg)
+
+
+def broker_starts_and_stops(binary):
+    with Broker(binary) as b:
+        with socket.create_connection(("127.0.0.1", b.port), timeout=5):
+            pass
+        code = b.stop(signal.SIGTERM)
+        check(code == 0, f"exit code {code} after SIGTERM\n{b.stderr()}")
+    with Broker(binary) as b:
+        code = b.stop(signal.SIGINT)
+        check(code == 0, f"exit code {code} after SIGINT\n{b.stderr()}")
+
+
+def unknown_config_key_fails(binary):
+    for props, args, want in [
+        ({"log.retention.hour": "5"}, [], "log.retention.hour"),
+        ({}, ["--set", "num.partition=3"], "num.partition"),
+    ]:
+        b = Broker(binary, properties=props, extra_args=args)
+        try:
+            b.start(wait=False)
+            try:
+                code = b.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                raise HarnessError("broker kept running with an unknown key")
+            err = b.stderr()
+            check(code != 0, f"exit code 0 with unknown key {want}")
+            check(f"'{want}'" in err, f"error does not name '{want}':\n{err}")
+            check("did you mean" in err, f"error does not suggest a known key:\n{err}")
+        finally:
+            b.__exit__(None, None, None)
+
+
+def bad_frame_sizes_close_only_that_connection(binary):
+    with Broker(binary) as b:
+        for prefix in (struct.pack(">i", -1), struct.pack(">i", 2**31 - 1)):
+            with socket.create_connection(("127.0.0.1", b.port), timeout=5) as s:
+                s.sendall(prefix)
+                check(s.recv(1) == b"", "connection not closed after a bad size prefix")
+        check("closing connection" in b.stderr(), f"no warning naming the peer:\n{b.stderr()}")
+        check(b.stop() == 0, "unclean stop")
+
+
+def kcat_metadata(binary):
+    with Broker(binary) as b:
+        p = run(["kcat", "-L", "-b", b.bootstrap, "-m", "10"], timeout=60)
+        check("1 brokers" in p.stdout or "broker 1" in p.stdout, f"unexpected kcat output:\n{p.stdout}")
+        check(b.stop() == 0, "unclean stop")
+
+
+TESTS = {
+    "broker_starts_and_stops": broker_starts_and_stops,
+    "unknown_config_key_fails": unknown_config_key_fails,
+    "bad_frame_sizes_close_only_that_connection": bad_frame_sizes_close_only_that_connection,
+    "kcat_metadata": kcat_metadata,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--broker", required=True)
+    ap.add_argument("test", choices=sorted(TESTS))
+    a = ap.parse_args()
+    try:
+        TESTS[a.test](a.broker)
+    except HarnessError as e:
+        print(f"FAIL {a.test}: {e}")
+        return 1
+    print(f"PASS {a.test}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
