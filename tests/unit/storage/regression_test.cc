@@ -23,7 +23,7 @@ TEST(Regression, TruncateAfterCompactionNeverRewindsBelowItsPoint) {
     manual_clock clk;
     log_config cfg{.segment_bytes = 1 << 20, .index_interval_bytes = 128};
     cfg.cleanup = cleanup_policy::compact;
-    auto l = std::move(*log::open(fs, clk, "/d/t-0", cfg, "t-0"));
+    auto l = *log::open(fs, clk, "/d/t-0", cfg, "t-0");
     auto k = make_keyed("k", "old");
     ASSERT_TRUE(l->append(k));         // offset 0, segment 0
     ASSERT_TRUE(l->close());           // seal -> next append rolls
@@ -49,7 +49,7 @@ TEST(Regression, ReplicaAppendAtTruncationPointAfterCompaction) {
     manual_clock clk;
     log_config cfg{.segment_bytes = 1 << 20, .index_interval_bytes = 128};
     cfg.cleanup = cleanup_policy::compact;
-    auto l = std::move(*log::open(fs, clk, "/d/t-0", cfg, "t-0"));
+    auto l = *log::open(fs, clk, "/d/t-0", cfg, "t-0");
     auto a = make_keyed("k", "old"); ASSERT_TRUE(l->append(a)); ASSERT_TRUE(l->close());
     auto b = make_keyed("k", "new"); ASSERT_TRUE(l->append(b)); ASSERT_TRUE(l->close());
     auto c = make_keyed("x", "x"); ASSERT_TRUE(l->append(c));
@@ -75,7 +75,7 @@ TEST(Regression, MalformedOrBombCompressedClientBatchIsRejected) {
     manual_clock clk;
     log_config cfg{.segment_bytes = 1 << 20, .index_interval_bytes = 128};
     cfg.cleanup = cleanup_policy::compact;
-    auto l = std::move(*log::open(fs, clk, "/d/t-0", cfg, "t-0"));
+    auto l = *log::open(fs, clk, "/d/t-0", cfg, "t-0");
     auto good = testing::make_batch(3, "v", 1'700'000'000'000, record::compression::gzip);
     bytes garbage(200, std::byte{0x7f});
     auto z = *record::compress(record::compression::gzip, garbage);
@@ -123,7 +123,7 @@ TEST(Regression, CompactionDoesNotSwapOverDataWrittenAfterATruncation) {
     manual_clock clk;
     log_config cfg{.segment_bytes = 1 << 20, .index_interval_bytes = 128};
     cfg.cleanup = cleanup_policy::compact;
-    auto l = std::move(*log::open(fs, clk, "/d/t-0", cfg, "t-0"));
+    auto l = *log::open(fs, clk, "/d/t-0", cfg, "t-0");
     // 0:a=a1 1:b=b1 2:a=a2   -> key map {a:2, b:1}
     { auto b = make_keyed("a", "a1"); ASSERT_TRUE(l->append(b)); }
     { auto b = make_keyed("b", "b1"); ASSERT_TRUE(l->append(b)); }
@@ -154,7 +154,7 @@ TEST(Regression, ClientCannotSetTheDeleteHorizonBit) {
     log_config cfg{.segment_bytes = 1 << 20, .index_interval_bytes = 128};
     cfg.cleanup = cleanup_policy::compact;
     cfg.delete_retention_ms = std::chrono::hours(24);
-    auto l = std::move(*log::open(fs, clk, "/d/t-0", cfg, "t-0"));
+    auto l = *log::open(fs, clk, "/d/t-0", cfg, "t-0");
     { auto b = make_keyed("a", "1"); ASSERT_TRUE(l->append(b)); }
     record::batch_builder bb({.base_timestamp = 1, .delete_horizon = true});
     bb.add(1'700'000'000'000, to_bytes("a"), std::nullopt);
@@ -170,7 +170,7 @@ TEST(Regression, CompactionSurvivesANewKeyFromAConcurrentTruncation) {
     manual_clock clk;
     log_config cfg{.segment_bytes = 1 << 20, .index_interval_bytes = 128};
     cfg.cleanup = cleanup_policy::compact;
-    auto l = std::move(*log::open(fs, clk, "/d/t-0", cfg, "t-0"));
+    auto l = *log::open(fs, clk, "/d/t-0", cfg, "t-0");
     for (auto v : {"a1", "a2", "a3"}) { auto b = make_keyed("a", v); ASSERT_TRUE(l->append(b)); }
     ASSERT_TRUE(l->close());
     auto s = make_keyed("s", "s"); ASSERT_TRUE(l->append(s));
@@ -214,7 +214,7 @@ TEST(Regression, FencedLogTimestampLookupStopsAtFlushedPrefix) {
     io::fault_injecting_filesystem fs{1};
     manual_clock clk;
     log_config cfg{.segment_bytes = 1 << 20, .index_interval_bytes = 128};
-    auto l = std::move(*log::open(fs, clk, "/d/t-0", cfg, "t-0"));
+    auto l = *log::open(fs, clk, "/d/t-0", cfg, "t-0");
     auto a = make_keyed("a", "1", 1000); ASSERT_TRUE(l->append(a));
     ASSERT_TRUE(l->flush());
     auto b = make_keyed("b", "2", 5000); ASSERT_TRUE(l->append(b));
@@ -231,7 +231,7 @@ TEST(Regression, BrokerRecomputesAnUnderstatedMaxTimestamp) {
     io::fault_injecting_filesystem fs{1};
     manual_clock clk;
     log_config cfg{.segment_bytes = 1 << 20, .index_interval_bytes = 128};
-    auto l = std::move(*log::open(fs, clk, "/d/t-0", cfg, "t-0"));
+    auto l = *log::open(fs, clk, "/d/t-0", cfg, "t-0");
     record::batch_builder bb;
     bb.add(1000, to_bytes("a"), to_bytes("1"));
     bb.add(5000, to_bytes("b"), to_bytes("2"));
@@ -248,7 +248,7 @@ TEST(Regression, RemovedLogAnswersWithoutCrashing) {
     io::fault_injecting_filesystem fs{1};
     manual_clock clk;
     log_config cfg{.segment_bytes = 1 << 20, .index_interval_bytes = 128};
-    auto l = std::move(*log::open(fs, clk, "/d/t-0", cfg, "t-0"));
+    auto l = *log::open(fs, clk, "/d/t-0", cfg, "t-0");
     auto a = make_keyed("a", "1");
     ASSERT_TRUE(l->append(a));
     ASSERT_TRUE(l->remove());
@@ -268,7 +268,7 @@ TEST(Regression, ExtremeTimestampDoesNotOverflowRetention) {
     io::fault_injecting_filesystem fs{1};
     manual_clock clk;
     log_config cfg{.segment_bytes = 1 << 20, .index_interval_bytes = 128};
-    auto l = std::move(*log::open(fs, clk, "/d/t-0", cfg, "t-0"));
+    auto l = *log::open(fs, clk, "/d/t-0", cfg, "t-0");
     auto b = testing::make_keyed("a", "1", std::numeric_limits<int64_t>::min() + 10);
     ASSERT_TRUE(l->append(b));
     ASSERT_TRUE(l->close());
@@ -287,12 +287,12 @@ TEST(Regression, ExtremeTimestampDoesNotOverflowSegmentMsAfterReopen) {
     manual_clock clk;
     log_config cfg{.segment_bytes = 1 << 20, .index_interval_bytes = 128};
     {
-        auto l = std::move(*log::open(fs, clk, "/d/t-0", cfg, "t-0"));
+        auto l = *log::open(fs, clk, "/d/t-0", cfg, "t-0");
         auto b = testing::make_keyed("a", "1", std::numeric_limits<int64_t>::min() + 10);
         ASSERT_TRUE(l->append(b));
         ASSERT_TRUE(l->flush());
     }
-    auto l = std::move(*log::open(fs, clk, "/d/t-0", cfg, "t-0"));
+    auto l = *log::open(fs, clk, "/d/t-0", cfg, "t-0");
     auto c = testing::make_keyed("a", "2");
     ASSERT_TRUE(l->append(c));
 }
