@@ -48,6 +48,9 @@ import sys
 import threading
 import time
 
+from kafka_wire import (ProtocolError, Reader, i8, i16, i32, i64, uvarint,
+                        string, nullable_string, array)
+
 API_PRODUCE = 0
 API_FETCH = 1
 API_METADATA = 3
@@ -88,112 +91,6 @@ MAX_FRAME = 100 * 1024 * 1024
 def log(msg):
     sys.stderr.write("[stub %.3f] %s\n" % (time.time(), msg))
     sys.stderr.flush()
-
-
-class ProtocolError(Exception):
-    pass
-
-
-class Reader:
-    def __init__(self, data):
-        self.data = data
-        self.pos = 0
-
-    def take(self, n):
-        if n < 0 or self.pos + n > len(self.data):
-            raise ProtocolError("short read: need %d at %d of %d"
-                                % (n, self.pos, len(self.data)))
-        b = self.data[self.pos:self.pos + n]
-        self.pos += n
-        return b
-
-    def int8(self):
-        return struct.unpack(">b", self.take(1))[0]
-
-    def int16(self):
-        return struct.unpack(">h", self.take(2))[0]
-
-    def int32(self):
-        return struct.unpack(">i", self.take(4))[0]
-
-    def int64(self):
-        return struct.unpack(">q", self.take(8))[0]
-
-    def uvarint(self):
-        shift = 0
-        value = 0
-        while True:
-            b = self.take(1)[0]
-            value |= (b & 0x7F) << shift
-            if not b & 0x80:
-                return value
-            shift += 7
-            if shift > 35:
-                raise ProtocolError("uvarint too long")
-
-    def nullable_string(self):
-        n = self.int16()
-        if n < 0:
-            return None
-        return self.take(n).decode("utf-8")
-
-    def string(self):
-        s = self.nullable_string()
-        if s is None:
-            raise ProtocolError("null in non-nullable string")
-        return s
-
-    def nullable_bytes(self):
-        n = self.int32()
-        if n < 0:
-            return None
-        return self.take(n)
-
-    def skip_tagged_fields(self):
-        for _ in range(self.uvarint()):
-            self.uvarint()              # tag
-            self.take(self.uvarint())   # size + data
-
-
-def i8(v):
-    return struct.pack(">b", v)
-
-
-def i16(v):
-    return struct.pack(">h", v)
-
-
-def i32(v):
-    return struct.pack(">i", v)
-
-
-def i64(v):
-    return struct.pack(">q", v)
-
-
-def uvarint(v):
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def string(s):
-    b = s.encode("utf-8")
-    return i16(len(b)) + b
-
-
-def nullable_string(s):
-    return i16(-1) if s is None else string(s)
-
-
-def array(items):
-    return i32(len(items)) + b"".join(items)
 
 
 class Stub:
