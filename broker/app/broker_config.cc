@@ -88,12 +88,8 @@ std::optional<std::string> fill_log_config(const values& vals, storage::log_conf
     log.max_message_bytes = static_cast<uint64_t>(int_of(vals, "message.max.bytes"));
 
     const auto& policy = vals.find("log.cleanup.policy")->second;
-    if (policy == "delete") {
-        log.cleanup = storage::cleanup_policy::remove;
-    } else if (policy == "compact") {
-        log.cleanup = storage::cleanup_policy::compact;
-    } else if (policy == "compact,delete" || policy == "delete,compact") {
-        log.cleanup = storage::cleanup_policy::compact_and_remove;
+    if (auto parsed = storage::parse_cleanup_policy(policy)) {
+        log.cleanup = *parsed;
     } else {
         return fmt::format("log.cleanup.policy={}: expected delete, compact or compact,delete", policy);
     }

@@ -20,15 +20,11 @@ result<int64_t> parse_int(const std::string& s) {
 
 result<void> apply_one(storage::log_config& c, const std::string& key, const std::string& value) {
     if (key == "cleanup.policy") {
-        if (value == "delete") {
-            c.cleanup = storage::cleanup_policy::remove;
-        } else if (value == "compact") {
-            c.cleanup = storage::cleanup_policy::compact;
-        } else if (value == "compact,delete" || value == "delete,compact") {
-            c.cleanup = storage::cleanup_policy::compact_and_remove;
-        } else {
+        auto parsed = storage::parse_cleanup_policy(value);
+        if (!parsed) {
             return errc::invalid_config;
         }
+        c.cleanup = *parsed;
         return ok();
     }
     if (key == "message.timestamp.type") {
@@ -111,11 +107,7 @@ result<storage::log_config> apply_topic_config(const storage::log_config& defaul
 
 std::string topic_config_value(const storage::log_config& c, int16_t min_insync_replicas, const std::string& key) {
     if (key == "cleanup.policy") {
-        switch (c.cleanup) {
-        case storage::cleanup_policy::remove: return "delete";
-        case storage::cleanup_policy::compact: return "compact";
-        case storage::cleanup_policy::compact_and_remove: return "compact,delete";
-        }
+        return std::string(storage::to_string(c.cleanup));
     }
     if (key == "message.timestamp.type") {
         return c.log_append_time ? "LogAppendTime" : "CreateTime";

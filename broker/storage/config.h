@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 #include "base/errc.h"
 #include "base/result.h"
@@ -35,6 +37,29 @@ struct log_config {
     // (compaction, timestamp lookup in compressed batches).
     uint64_t decompress_limit_bytes = 64 * mib;
 };
+
+// Kafka's spelling of cleanup.policy: "delete", "compact", "compact,delete" (either order).
+inline std::optional<cleanup_policy> parse_cleanup_policy(std::string_view s) {
+    if (s == "delete") {
+        return cleanup_policy::remove;
+    }
+    if (s == "compact") {
+        return cleanup_policy::compact;
+    }
+    if (s == "compact,delete" || s == "delete,compact") {
+        return cleanup_policy::compact_and_remove;
+    }
+    return std::nullopt;
+}
+
+inline std::string_view to_string(cleanup_policy p) {
+    switch (p) {
+        case cleanup_policy::remove: return "delete";
+        case cleanup_policy::compact: return "compact";
+        case cleanup_policy::compact_and_remove: return "compact,delete";
+    }
+    return "delete";
+}
 
 // Checks what a log cannot work with: segment.bytes outside [64, 2^31 - 1] (positions in a
 // segment are 32-bit), a zero index interval. errc::invalid_argument.
