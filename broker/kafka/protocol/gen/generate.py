@@ -572,6 +572,22 @@ def is_default_expr(f, msg):
     return f"{f.name} == {d}"
 
 
+def emit_positional(o, s, valid, emit):
+    """Calls emit(indent, field, compact) for each positional field that exists in some
+    version of `valid`, wrapped in its version condition unless it holds in all of them."""
+    for f in positional(s.fields):
+        cond = f.versions.cond(*valid)
+        if cond == "false":
+            continue
+        compact = compact_of(f, "flexible")
+        if cond == "true":
+            emit(1, f, compact)
+        else:
+            o(f"if ({cond}) {{", 1)
+            emit(2, f, compact)
+            o("}", 1)
+
+
 def emit_struct_defs(o, s, msg, qual):
     name = f"{qual}{s.name}"
     for f in s.fields:
@@ -584,17 +600,7 @@ def emit_struct_defs(o, s, msg, qual):
     o(f"size_t {name}::min_size([[maybe_unused]] int16_t version) noexcept {{")
     o(f"[[maybe_unused]] const bool flexible = {flex};", 1)
     o("size_t n = 0;", 1)
-    for f in positional(s.fields):
-        cond = f.versions.cond(*valid)
-        if cond == "false":
-            continue
-        expr = wire_size_expr(f, compact_of(f, "flexible"))
-        if cond == "true":
-            o(f"n += {expr};", 1)
-        else:
-            o(f"if ({cond}) {{", 1)
-            o(f"n += {expr};", 2)
-            o("}", 1)
+    emit_positional(o, s, valid, lambda ind, f, compact: o(f"n += {wire_size_expr(f, compact)};", ind))
     if flex != "false":
         o("if (flexible) {", 1)
         o("n += 1;  // empty tag buffer", 2)
@@ -609,17 +615,7 @@ def emit_struct_defs(o, s, msg, qual):
         o("FJORD_ASSERT(version >= version_min && version <= version_max, "
           f'"{s.name} version {{}} outside {{}}-{{}}", version, version_min, version_max);', 1)
     o(f"[[maybe_unused]] const bool flexible = {flex};", 1)
-    for f in positional(s.fields):
-        cond = f.versions.cond(*valid)
-        if cond == "false":
-            continue
-        compact = compact_of(f, "flexible")
-        if cond == "true":
-            encode_field(o, 1, f, msg, "w", compact, valid)
-        else:
-            o(f"if ({cond}) {{", 1)
-            encode_field(o, 2, f, msg, "w", compact, valid)
-            o("}", 1)
+    emit_positional(o, s, valid, lambda ind, f, compact: encode_field(o, ind, f, msg, "w", compact, valid))
     if flex != "false":
         o("if (flexible) {", 1)
         tfs = [f for f in tagged(s.fields) if f.versions.cond(*valid) != "false"]
@@ -643,17 +639,7 @@ def emit_struct_defs(o, s, msg, qual):
     # decode_from
     o(f"result<void> {name}::decode_from([[maybe_unused]] reader& r, [[maybe_unused]] int16_t version) {{")
     o(f"[[maybe_unused]] const bool flexible = {flex};", 1)
-    for f in positional(s.fields):
-        cond = f.versions.cond(*valid)
-        if cond == "false":
-            continue
-        compact = compact_of(f, "flexible")
-        if cond == "true":
-            decode_field(o, 1, f, msg, "r", compact, valid)
-        else:
-            o(f"if ({cond}) {{", 1)
-            decode_field(o, 2, f, msg, "r", compact, valid)
-            o("}", 1)
+    emit_positional(o, s, valid, lambda ind, f, compact: decode_field(o, ind, f, msg, "r", compact, valid))
     if flex != "false":
         o("if (flexible) {", 1)
         o("auto ntags = r.read_tag_count();", 2)
