@@ -143,6 +143,21 @@ struct fault_injecting_filesystem::state {
         return loc;
     }
 
+    // The directory at `path`: ENOENT if missing, ENOTDIR if it is a file.
+    result<inode_id> locate_dir(const std::string& path) {
+        auto loc = locate(path);
+        if (!loc) {
+            return loc.error();
+        }
+        if (!loc->node) {
+            return err(std::errc::no_such_file_or_directory);
+        }
+        if (!at(*loc->node).is_dir) {
+            return err(std::errc::not_a_directory);
+        }
+        return *loc->node;
+    }
+
     std::optional<inode_id> find(const std::string& path) {
         auto loc = locate(path);
         return loc ? loc->node : std::nullopt;
@@ -441,17 +456,11 @@ result<void> fault_injecting_filesystem::create_directories(const std::string& p
 
 result<std::vector<std::string>> fault_injecting_filesystem::list(const std::string& dir) {
     FJORD_IO_POWER_CHECK();
-    auto loc = state_->locate(dir);
-    if (!loc) {
-        return loc.error();
+    auto id = state_->locate_dir(dir);
+    if (!id) {
+        return id.error();
     }
-    if (!loc->node) {
-        return err(std::errc::no_such_file_or_directory);
-    }
-    const inode& d = state_->at(*loc->node);
-    if (!d.is_dir) {
-        return err(std::errc::not_a_directory);
-    }
+    const inode& d = state_->at(*id);
     std::vector<std::string> names;
     names.reserve(d.entries.size());
     for (const auto& [name, id] : d.entries) {
@@ -556,17 +565,11 @@ result<void> fault_injecting_filesystem::rename(const std::string& from, const s
 
 result<void> fault_injecting_filesystem::sync_dir(const std::string& dir) {
     FJORD_IO_POWER_CHECK();
-    auto loc = state_->locate(dir);
-    if (!loc) {
-        return loc.error();
+    auto id = state_->locate_dir(dir);
+    if (!id) {
+        return id.error();
     }
-    if (!loc->node) {
-        return err(std::errc::no_such_file_or_directory);
-    }
-    inode& d = state_->at(*loc->node);
-    if (!d.is_dir) {
-        return err(std::errc::not_a_directory);
-    }
+    inode& d = state_->at(*id);
     FJORD_TRY(state_->admit_sync());
     d.durable_entries = d.entries;
     return ok();
