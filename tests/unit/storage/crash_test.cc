@@ -25,21 +25,6 @@ using io::crash_mode;
 constexpr const char* log_dir = "/data/t-0";
 constexpr timestamp_ms ts0 = 1'700'000'000'000;
 
-// Keeps the storage logger quiet for the hundreds of crashes below (unless FJORD_LOG_LEVEL
-// is set), and restores it afterwards.
-class quiet_storage_log {
-public:
-    quiet_storage_log() : logger_(make_logger("storage")), saved_(logger_->level()) {
-        if (std::getenv("FJORD_LOG_LEVEL") == nullptr) {
-            logger_->set_level(spdlog::level::off);
-        }
-    }
-    ~quiet_storage_log() { logger_->set_level(saved_); }
-
-private:
-    std::shared_ptr<spdlog::logger> logger_;
-    spdlog::level::level_enum saved_;
-};
 
 std::string mode_name(crash_mode m) { return m == crash_mode::drop_unsynced ? "drop_unsynced" : "torn_tail"; }
 
@@ -170,7 +155,7 @@ void check_append_after_recovery(log& l) {
 }
 
 struct CrashTest : ::testing::Test {
-    quiet_storage_log quiet;
+    testing::quiet_storage_log quiet{spdlog::level::off};
     io::fault_injecting_filesystem fs{3};
     manual_clock clk;
     log_config cfg{.segment_bytes = 4096, .index_interval_bytes = 128};
@@ -370,7 +355,7 @@ void check_recovered(log& l, const workload_outcome& w) {
 }
 
 TEST_F(CrashTest, PowerCutAtEveryWriteRecoversAPrefixHoldingEveryFlushedBatch) {
-    quiet_storage_log quiet;
+    testing::quiet_storage_log quiet{spdlog::level::off};
     uint64_t total_writes = 0;
     {
         io::fault_injecting_filesystem fs(1);
@@ -701,7 +686,7 @@ std::vector<rec> present_records(const log& l) {
 }
 
 TEST_F(CrashTest, CrashDuringCompactionLeavesConsistentLog) {
-    quiet_storage_log quiet;
+    testing::quiet_storage_log quiet{spdlog::level::off};
     // Dry run: how many writes one pass makes, and which records a complete pass removes.
     uint64_t pass_writes = 0;
     std::set<offset> removable;

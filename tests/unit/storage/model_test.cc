@@ -42,21 +42,6 @@ struct splitmix64 {
     bool one_in(uint64_t n) { return below(n) == 0; }
 };
 
-// Keeps the storage logger quiet for the thousands of operations below (unless the user
-// asked for a level with FJORD_LOG_LEVEL), and restores it afterwards.
-class quiet_storage_log {
-public:
-    quiet_storage_log() : logger_(make_logger("storage")), saved_(logger_->level()) {
-        if (std::getenv("FJORD_LOG_LEVEL") == nullptr) {
-            logger_->set_level(spdlog::level::err);
-        }
-    }
-    ~quiet_storage_log() { logger_->set_level(saved_); }
-
-private:
-    std::shared_ptr<spdlog::logger> logger_;
-    spdlog::level::level_enum saved_;
-};
 
 std::optional<uint64_t> env_number(const char* name) {
     const char* v = std::getenv(name);
@@ -482,7 +467,7 @@ private:
 };
 
 TEST(ModelTest, RandomOperationsMatchModel) {
-    quiet_storage_log quiet;
+    testing::quiet_storage_log quiet{spdlog::level::err};
     std::vector<uint64_t> seeds;
     if (auto one = env_number("FJORD_SEED")) {
         seeds.push_back(*one);

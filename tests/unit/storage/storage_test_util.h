@@ -2,6 +2,7 @@
 // and read a log back as decoded records.
 #pragma once
 
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "base/clock.h"
+#include "base/logger.h"
 #include "io/fault_injecting_filesystem.h"
 #include "record/builder.h"
 #include "storage/log.h"
@@ -118,6 +120,23 @@ inline std::vector<record::decoded_record> read_all(const log& l, uint64_t max_b
 }
 
 inline std::string str(const std::optional<bytes>& b) { return b ? std::string(as_string_view(*b)) : "<null>"; }
+
+// Lowers the storage logger to `quiet_level` for a test that would otherwise log thousands
+// of lines (unless FJORD_LOG_LEVEL is set), and restores it afterwards.
+class quiet_storage_log {
+public:
+    explicit quiet_storage_log(spdlog::level::level_enum quiet_level)
+        : logger_(make_logger("storage")), saved_(logger_->level()) {
+        if (std::getenv("FJORD_LOG_LEVEL") == nullptr) {
+            logger_->set_level(quiet_level);
+        }
+    }
+    ~quiet_storage_log() { logger_->set_level(saved_); }
+
+private:
+    std::shared_ptr<spdlog::logger> logger_;
+    spdlog::level::level_enum saved_;
+};
 
 struct log_fixture : ::testing::Test {
     io::fault_injecting_filesystem fs{7};
