@@ -1,26 +1,20 @@
 #!/usr/bin/python3
 """Broker process tests: start/stop, configuration errors, first client contact.
 
-    broker_tests.py --broker PATH TEST_NAME
+    broker_tests.py --broker PATH [--fjord PATH] TEST_NAME
 Each TEST_NAME is one ctest test `integration.<TEST_NAME>` (tests/integration/CMakeLists.txt).
 """
-import argparse
 import os
 import signal
 import socket
 import struct
 import subprocess
-import sys
 
-from harness import Broker, HarnessError, run
-
-
-def check(cond, msg):
-    if not cond:
-        raise HarnessError(msg)
+from harness import Broker, HarnessError, check, main, run
 
 
-def broker_starts_and_stops(binary):
+def broker_starts_and_stops(tools):
+    binary = tools.broker
     with Broker(binary) as b:
         with socket.create_connection(("127.0.0.1", b.port), timeout=5):
             pass
@@ -31,7 +25,8 @@ def broker_starts_and_stops(binary):
         check(code == 0, f"exit code {code} after SIGINT\n{b.stderr()}")
 
 
-def unknown_config_key_fails(binary):
+def unknown_config_key_fails(tools):
+    binary = tools.broker
     for props, args, want in [
         ({"log.retention.hour": "5"}, [], "log.retention.hour"),
         ({}, ["--set", "num.partition=3"], "num.partition"),
@@ -51,7 +46,8 @@ def unknown_config_key_fails(binary):
             b.__exit__(None, None, None)
 
 
-def bad_frame_sizes_close_only_that_connection(binary):
+def bad_frame_sizes_close_only_that_connection(tools):
+    binary = tools.broker
     with Broker(binary) as b:
         for prefix in (struct.pack(">i", -1), struct.pack(">i", 2**31 - 1)):
             with socket.create_connection(("127.0.0.1", b.port), timeout=5) as s:
@@ -61,7 +57,8 @@ def bad_frame_sizes_close_only_that_connection(binary):
         check(b.stop() == 0, "unclean stop")
 
 
-def kcat_metadata(binary):
+def kcat_metadata(tools):
+    binary = tools.broker
     with Broker(binary) as b:
         p = run(["kcat", "-L", "-b", b.bootstrap, "-m", "10"], timeout=60)
         check("1 brokers" in p.stdout or "broker 1" in p.stdout, f"unexpected kcat output:\n{p.stdout}")
@@ -76,19 +73,5 @@ TESTS = {
 }
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--broker", required=True)
-    ap.add_argument("test", choices=sorted(TESTS))
-    a = ap.parse_args()
-    try:
-        TESTS[a.test](a.broker)
-    except HarnessError as e:
-        print(f"FAIL {a.test}: {e}")
-        return 1
-    print(f"PASS {a.test}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    main(TESTS)

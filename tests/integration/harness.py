@@ -8,6 +8,7 @@ The broker is always stopped (SIGTERM, then SIGKILL after a grace period) and it
 removed when the `with` block ends, also when a test fails. Its stderr goes to a file that
 is printed when something goes wrong.
 """
+import argparse
 import os
 import shutil
 import signal
@@ -19,6 +20,38 @@ import time
 
 class HarnessError(Exception):
     pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise HarnessError(msg)
+
+
+class Tools:
+    """Paths of the programs under test, from the command line."""
+
+    def __init__(self, broker, fjord=None):
+        self.broker = broker
+        self.fjord = fjord
+
+
+def main(tests):
+    """`SCRIPT --broker PATH [--fjord PATH] TEST_NAME`: runs tests[TEST_NAME](Tools).
+
+    Exit code 0 and `PASS name` on success; 1 and `FAIL name: why` on failure."""
+    import sys
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--broker", required=True)
+    ap.add_argument("--fjord")
+    ap.add_argument("test", choices=sorted(tests))
+    a = ap.parse_args()
+    try:
+        tests[a.test](Tools(a.broker, a.fjord))
+    except HarnessError as e:
+        print(f"FAIL {a.test}: {e}")
+        sys.exit(1)
+    print(f"PASS {a.test}")
+    sys.exit(0)
 
 
 def free_port():
