@@ -43,6 +43,7 @@ int run_broker(const broker_config& config) {
         return 1;
     }
     auto handler = kafka::make_request_handler(**cluster);
+    (*cluster)->start_housekeeping(config.housekeeping_interval);
 
     size_t shards = config.shards == 0 ? net::shard_pool::default_shard_count() : config.shards;
     // Destroyed (with any coroutine frames still pending) before the handler and cluster.
@@ -62,12 +63,14 @@ int run_broker(const broker_config& config) {
         log->info("received signal {}; stopping", stop_signal);
         (*listener)->stop();
         pool->stop();
+        (*cluster)->stop_flusher();  // while the shards' executors still exist
         listener->reset();
     } else {
         log->error("cannot listen on {}:{}: {}", config.listener.host, config.listener.port,
                    listener.error().message());
         exit_code = 1;
     }
+    (*cluster)->stop_flusher();
     pool.reset();
     handler.reset();
     if (auto r = (*cluster)->close(); !r) {

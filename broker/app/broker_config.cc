@@ -224,6 +224,11 @@ config_outcome<broker_config> build_config(const std::vector<property>& file, co
     }
     cfg.socket_request_max_bytes = static_cast<uint64_t>(int_of(vals, "socket.request.max.bytes"));
     cfg.shards = static_cast<size_t>(int_of(vals, "num.io.threads"));
+    cfg.housekeeping_interval = std::chrono::milliseconds(int_of(vals, "log.retention.check.interval.ms"));
+    if (c.log_defaults.flush == storage::flush_policy::interval) {
+        cfg.housekeeping_interval =
+            std::max(std::chrono::milliseconds(1), std::min(cfg.housekeeping_interval, c.log_defaults.flush_interval));
+    }
     return outcome{.value = std::move(cfg)};
 }
 

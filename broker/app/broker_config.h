@@ -5,6 +5,7 @@
 // bad value names the key, the value, and what was expected.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,6 +27,9 @@ struct broker_config {
     listen_address listener;
     uint64_t socket_request_max_bytes = 104857600;
     size_t shards = 0;  // 0 = one per core
+    // Background pass period: log.retention.check.interval.ms, or log.flush.interval.ms
+    // when that is set and shorter.
+    std::chrono::milliseconds housekeeping_interval{300'000};
 };
 
 template<typename T>

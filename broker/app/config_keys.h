@@ -61,6 +61,9 @@ inline constexpr std::array config_keys{
     config_key{"log.flush.interval.ms", key_type::integer, "", 0, long_max,
                "fdatasync a log at most this long after its first unflushed append. Unset: no "
                "timed flush (the OS writes back; acks=all still syncs)."},
+    config_key{"log.retention.check.interval.ms", key_type::integer, "300000", 1, long_max,
+               "How often the background pass applies retention, compacts, and does timed flushes "
+               "(it runs at least every log.flush.interval.ms when that is set)."},
     config_key{"message.max.bytes", key_type::integer, "1048588", 0, int_max,
                "Largest record batch a producer may send (after compression)."},
     config_key{"auto.create.topics.enable", key_type::boolean, "true", 0, 0,

@@ -13,6 +13,8 @@ namespace {
 
 // Producer ids are persisted in blocks so that handing one out rarely writes the file.
 constexpr int64_t producer_id_block = 1000;
+// fsyncs of different partitions overlap on these; one partition is flushed by one at a time.
+constexpr size_t flusher_threads = 2;
 
 std::string random_cluster_id() {
     static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -37,6 +39,7 @@ local_cluster::local_cluster(io::filesystem& fs, const fjord::clock& clk, cluste
     storage::log_manager_config lm{.log_dirs = config_.log_dirs, .defaults = config_.log_defaults};
     logs_ = std::make_unique<storage::log_manager>(
         fs_, clock_, lm, [this](const topic_partition& tp) { return log_config_for(tp.topic); });
+    flusher_ = std::make_unique<flusher>(flusher_threads);
 }
 
 local_cluster::~local_cluster() = default;
@@ -134,6 +137,7 @@ result<void> local_cluster::start() {
 }
 
 result<void> local_cluster::close() {
+    flusher_->stop();
     logs_->stop_background();
     return logs_->close_all();
 }
@@ -340,7 +344,8 @@ result<produce_result> local_cluster::produce(const topic_partition& tp, std::sp
         if (*dup) {
             logger_->debug("[{}] duplicate batch of producer {} seq {}: answered with offset {}", tp.dir_name(),
                            header->producer_id, header->base_sequence, (*dup)->base_offset);
-            return produce_result{(*dup)->base_offset, (*dup)->log_append_time, (*lg)->start_offset()};
+            return produce_result{(*dup)->base_offset, (*dup)->last_offset, (*dup)->log_append_time,
+                                  (*lg)->start_offset()};
         }
         auto a = (*lg)->append(batch);
         if (!a) {
@@ -352,13 +357,13 @@ result<produce_result> local_cluster::produce(const topic_partition& tp, std::sp
                            .base_offset = a->base_offset,
                            .last_offset = a->last_offset,
                            .log_append_time = a->log_append_time});
-        out = {a->base_offset, a->log_append_time, (*lg)->start_offset()};
+        out = {a->base_offset, a->last_offset, a->log_append_time, (*lg)->start_offset()};
     } else {
         auto a = (*lg)->append(batch);
         if (!a) {
             return a.error();
         }
-        out = {a->base_offset, a->log_append_time, (*lg)->start_offset()};
+        out = {a->base_offset, a->last_offset, a->log_append_time, (*lg)->start_offset()};
     }
     if (acks == -1) {
         auto f = (*lg)->flush();

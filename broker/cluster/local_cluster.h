@@ -28,6 +28,7 @@
 #include "base/result.h"
 #include "cluster/cluster_state.h"
 #include "cluster/errc.h"
+#include "cluster/flusher.h"
 #include "cluster/producer_state.h"
 #include "cluster/topic_config.h"
 #include "io/file.h"
@@ -56,6 +57,7 @@ using storage::topic_partition;
 // What Produce answers for one partition.
 struct produce_result {
     offset base_offset;
+    offset last_offset;  // wait_durable(tp, last_offset + 1) for acks=all
     timestamp_ms log_append_time = no_timestamp;  // -1 unless the topic uses LogAppendTime
     offset log_start_offset;
 };
@@ -129,6 +131,11 @@ public:
     // errc::out_of_range if before > HW.
     result<offset> delete_records(const topic_partition& tp, offset before);
 
+    // Completes (on the caller's single-threaded executor) once every offset below `end`
+    // of the partition is durable: group commit through the flusher pool.
+    // Errors: errc::unknown_topic_or_partition, the flush's storage error, shutting_down.
+    boost::asio::awaitable<result<void>> wait_durable(const topic_partition& tp, offset end);
+
     // A fresh producer id (epoch 0) for an idempotent producer.
     result<producer_identity> init_producer_id();
 
@@ -146,7 +153,10 @@ public:
     // Runs the logs' periodic duties (interval flush, retention, compaction) on a
     // background thread every `interval` until close() or destruction.
     void start_housekeeping(std::chrono::milliseconds interval) { logs_->run_background(interval); }
-    // Stops housekeeping and seals every log (clean shutdown).
+    // Stops the flusher threads; pending durability waits complete with shutting_down.
+    // Call once the shards have stopped and before they are destroyed.
+    void stop_flusher() { flusher_->stop(); }
+    // Stops housekeeping and the flusher and seals every log (clean shutdown).
     result<void> close();
 
 private:
@@ -168,6 +178,7 @@ private:
     int64_t next_producer_id_ = 0;
     std::unique_ptr<storage::log_manager> logs_;
     producer_state_table producers_;
+    std::unique_ptr<flusher> flusher_;
 
     std::mutex wait_mu_;  // guards waiters_ and the bump of append_seq_
     std::atomic<uint64_t> append_seq_{0};

@@ -268,6 +268,46 @@ result<offset> log::flush() {
     return flushed_offset_;
 }
 
+result<offset> log::group_flush() {
+    std::shared_ptr<segment> seg;
+    offset target;
+    uint64_t generation = 0;
+    uint64_t truncations = 0;
+    {
+        std::lock_guard lock(mu_);
+        if (failed_) {
+            return errc::log_failed;
+        }
+        seg = segments_.back();
+        target = seg->next_offset();
+        if (flushed_offset_ >= target) {
+            return flushed_offset_;
+        }
+        generation = seg->generation();
+        truncations = truncations_;
+    }
+    // Bytes written before this call started are covered by this fdatasync. A roll meanwhile
+    // seals (and syncs) the segment; deleting its files leaves the open descriptor valid.
+    auto synced = seg->sync_file();
+    std::lock_guard lock(mu_);
+    if (failed_) {
+        return errc::log_failed;
+    }
+    if (!synced) {
+        return fence(synced.error(), "fsync");
+    }
+    if (truncations_ == truncations) {
+        flushed_offset_ = std::max(flushed_offset_, target);
+        seg->note_synced(generation);
+        if (segments_.back() == seg && seg->generation() == generation) {
+            oldest_unflushed_.reset();
+        }
+    }
+    // After a truncation the synced bytes may be gone; what remains was synced by the
+    // truncation itself, which lowered flushed_offset_ to at most the new end.
+    return flushed_offset_;
+}
+
 result<void> log::flush_if_due() {
     std::lock_guard lock(mu_);
     if (config_.flush != flush_policy::interval || !oldest_unflushed_ ||
@@ -288,6 +328,7 @@ result<void> log::truncate_impl(offset from) {
     // Lowered first: if a step below fails and fences the log, readers (who see only the
     // flushed prefix of a fenced log) never see the offsets being truncated.
     flushed_offset_ = std::min(flushed_offset_, from);
+    ++truncations_;
     // Drop whole segments from the back so the files on disk are a prefix at every step.
     while (segments_.size() > 1 && segments_.back()->base_offset() >= from) {
         if (auto r = segments_.back()->remove_files(); !r) {

@@ -129,6 +129,12 @@ public:
 
     // Makes everything appended durable; returns flushed_offset().
     result<offset> flush();
+    // Like flush(), but the fsync runs without the log's lock, so appends and reads go on
+    // meanwhile (group commit: one fsync covers every batch appended before it started).
+    // Everything appended before the call is durable when it returns success; returns
+    // flushed_offset(), which may already cover appends made during the fsync only if a
+    // concurrent flush synced them. Safe to call from several threads at once.
+    result<offset> group_flush();
     // Under flush_policy::interval, flushes if the oldest unflushed append is older than
     // flush.ms; otherwise does nothing.
     result<void> flush_if_due();
@@ -223,6 +229,9 @@ private:
     timestamp_ms active_created_ms_ = 0;
     std::optional<fjord::clock::duration> oldest_unflushed_;
     bool failed_ = false;
+    // Bumped by every suffix truncation, so group_flush() can tell that the bytes it
+    // synced may no longer be the log's.
+    uint64_t truncations_ = 0;
     // Compaction bookkeeping: sealed segments below compacted_end_ were compacted by a
     // complete pass, and the earliest delete horizon of a tombstone it kept.
     offset compacted_end_{0};

@@ -85,6 +85,17 @@ public:
 
     // fdatasync of the log file.
     result<void> sync();
+    // fdatasync of the log file without touching the segment's state, so it may run
+    // without the owning log's lock while appends continue (log::group_flush). Follow
+    // it with note_synced() under the lock.
+    result<void> sync_file() const { return file_->sync(); }
+    // Records a sync_file() that started at `generation`: if nothing changed since, the
+    // segment holds no unsynced data.
+    void note_synced(uint64_t generation) {
+        if (generation_ == generation) {
+            unsynced_ = false;
+        }
+    }
 
     // sync(), then writes both index files atomically (temp + rename + dir sync).
     result<void> seal();

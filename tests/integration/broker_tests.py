@@ -9,6 +9,7 @@ import signal
 import socket
 import struct
 import subprocess
+import time
 
 from harness import Broker, HarnessError, check, main, run
 
@@ -65,11 +66,40 @@ def kcat_metadata(tools):
         check(b.stop() == 0, "unclean stop")
 
 
+def retention_runs_in_background(tools):
+    """The broker's housekeeping pass deletes segments past retention.ms without any client
+    action: the log start offset moves up while the broker just runs."""
+    from confluent_kafka import Producer, TopicPartition, Consumer
+    from confluent_kafka.admin import AdminClient, NewTopic
+    with Broker(tools.broker, properties={"log.retention.check.interval.ms": "200"}) as b:
+        admin = AdminClient({"bootstrap.servers": b.bootstrap})
+        fut = admin.create_topics([NewTopic("short", 1, 1, config={
+            "retention.ms": "1000", "segment.bytes": "1024"})])["short"]
+        fut.result(30)
+        p = Producer({"bootstrap.servers": b.bootstrap, "linger.ms": 0})
+        for i in range(20):
+            p.produce("short", value=b"x" * 200)
+            p.flush(10)  # one batch per record, so segments roll
+        c = Consumer({"bootstrap.servers": b.bootstrap, "group.id": "unused"})
+        tp = TopicPartition("short", 0)
+        low, high = c.get_watermark_offsets(tp, timeout=10)
+        check(high == 20, f"high watermark {high}, want 20")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and low == 0:
+            time.sleep(0.3)
+            low, high = c.get_watermark_offsets(tp, timeout=10)
+        c.close()
+        check(low > 0, "retention never moved the log start offset (housekeeping not running?)")
+        check(high == 20, f"high watermark changed to {high}")
+        check(b.stop() == 0, "unclean stop")
+
+
 TESTS = {
     "broker_starts_and_stops": broker_starts_and_stops,
     "unknown_config_key_fails": unknown_config_key_fails,
     "bad_frame_sizes_close_only_that_connection": bad_frame_sizes_close_only_that_connection,
     "kcat_metadata": kcat_metadata,
+    "retention_runs_in_background": retention_runs_in_background,
 }
 
 

@@ -2,6 +2,9 @@
 // truncation, retention, flush policy. Crash and randomized tests live beside this file.
 #include "storage/log.h"
 
+#include <atomic>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "base/errc.h"
@@ -438,6 +441,89 @@ TEST_F(Log, FlushReturnsFlushedOffsetAndMakesDataDurable) {
     fs.crash(io::crash_mode::drop_unsynced);
     open_log();
     EXPECT_EQ(l->next_offset(), offset{3});
+}
+
+TEST_F(Log, GroupFlushMakesEarlierAppendsDurable) {
+    append(make_batch(3));
+    append(make_batch(2));
+    auto flushed = l->group_flush();
+    ASSERT_TRUE(flushed);
+    EXPECT_EQ(*flushed, offset{5});
+    EXPECT_EQ(l->flushed_offset(), offset{5});
+    append(make_batch(3));
+    l.reset();
+    fs.crash(io::crash_mode::drop_unsynced);
+    open_log();
+    EXPECT_EQ(l->next_offset(), offset{5});
+}
+
+TEST_F(Log, GroupFlushWithNothingNewDoesNotSync) {
+    append(make_batch(3));
+    ASSERT_TRUE(l->flush());
+    fs.fail_sync_after(0);  // a sync now would fail and fence the log
+    auto flushed = l->group_flush();
+    ASSERT_TRUE(flushed);
+    EXPECT_EQ(*flushed, offset{3});
+    EXPECT_FALSE(l->failed());
+}
+
+TEST_F(Log, GroupFlushFailureFencesTheLog) {
+    append(make_batch(3));
+    fs.fail_sync_after(0);
+    auto flushed = l->group_flush();
+    ASSERT_FALSE(flushed);
+    EXPECT_EQ(flushed.error(), errc::io_error);
+    EXPECT_TRUE(l->failed());
+    // A fenced log shows only its flushed prefix, and refuses appends.
+    EXPECT_EQ(l->next_offset(), offset{0});
+    auto more = make_batch(1);
+    EXPECT_EQ(l->append(more).error(), errc::log_failed);
+    EXPECT_EQ(l->group_flush().error(), errc::log_failed);
+}
+
+TEST_F(Log, GroupFlushAfterRollCoversTheNewSegment) {
+    const auto per_segment = cfg.segment_bytes / make_batch(4).size();
+    for (uint64_t i = 0; i < per_segment + 2; ++i) {
+        append(make_batch(4));
+    }
+    ASSERT_EQ(l->segment_count(), 2u);
+    auto flushed = l->group_flush();
+    ASSERT_TRUE(flushed);
+    EXPECT_EQ(*flushed, l->next_offset());
+    const auto end = l->next_offset();
+    l.reset();
+    fs.crash(io::crash_mode::drop_unsynced);
+    open_log();
+    EXPECT_EQ(l->next_offset(), end);
+}
+
+TEST_F(Log, GroupFlushRunsConcurrentlyWithAppendsAndOtherFlushes) {
+    std::atomic<bool> done{false};
+    std::atomic<int> violations{0};
+    auto flusher = [&] {
+        offset last{0};
+        while (!done.load()) {
+            const offset before = l->next_offset();
+            auto f = l->group_flush();
+            if (!f || *f < before || *f < last) {
+                ++violations;
+            }
+            if (f) {
+                last = *f;
+            }
+        }
+    };
+    std::thread a(flusher);
+    std::thread b(flusher);
+    for (int i = 0; i < 400; ++i) {
+        append(make_batch(2));
+    }
+    done = true;
+    a.join();
+    b.join();
+    EXPECT_EQ(violations.load(), 0);
+    ASSERT_TRUE(l->group_flush());
+    EXPECT_EQ(l->flushed_offset(), offset{800});
 }
 
 TEST_F(Log, EveryAppendPolicySyncsBeforeReturning) {

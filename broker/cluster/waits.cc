@@ -1,5 +1,6 @@
-// The long-poll side of local_cluster: the append counter, and the timers Fetch waits on.
-// Kept in its own file so the sanitizer workaround in CMakeLists.txt touches nothing else.
+// The waiting side of local_cluster: the append counter and the timers Fetch long-polls
+// on, and acks=all durability waits (handed to the flusher). Kept in its own file so the
+// sanitizer workaround in CMakeLists.txt touches nothing else.
 #include <functional>
 
 #include <boost/asio/as_tuple.hpp>
@@ -49,6 +50,14 @@ boost::asio::awaitable<void> local_cluster::wait_for_append(uint64_t seen, std::
     if (register_waiter(seen, timer)) {
         co_await timer->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
     }
+}
+
+boost::asio::awaitable<result<void>> local_cluster::wait_durable(const topic_partition& tp, offset end) {
+    auto lg = partition_log(tp);
+    if (!lg) {
+        co_return lg.error();
+    }
+    co_return co_await flusher_->wait_durable(std::move(*lg), end);
 }
 
 }  // namespace fjord::cluster

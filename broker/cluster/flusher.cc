@@ -1,0 +1,132 @@
+// The flusher pool: waiters per log, a queue of logs with waiters, threads that flush them.
+#include "cluster/flusher.h"
+
+#include <functional>
+#include <utility>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "base/errc.h"
+
+namespace fjord::cluster {
+namespace {
+
+// Expires `timer` now: a pending wait completes, and a wait started later completes at once.
+void expire_timer(const std::shared_ptr<boost::asio::steady_timer>& timer) {
+    timer->expires_at(boost::asio::steady_timer::time_point::min());
+}
+
+}  // namespace
+
+flusher::flusher(size_t threads) {
+    for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i) {
+        threads_.emplace_back([this] { run(); });
+    }
+}
+
+flusher::~flusher() { stop(); }
+
+void flusher::stop() {
+    {
+        std::lock_guard l(mu_);
+        stopping_ = true;
+    }
+    ready_cv_.notify_all();
+    for (auto& t : threads_) {
+        if (t.joinable()) {
+            t.join();
+        }
+    }
+    std::lock_guard l(mu_);
+    for (auto& [_, p] : pending_) {
+        for (const auto& w : p.waiters) {
+            complete(w, make_error_code(errc::shutting_down));
+        }
+    }
+    pending_.clear();  // drops our references to the waiters' timers
+    ready_.clear();
+}
+
+void flusher::complete(const waiter& w, std::error_code ec) {
+    *w.outcome = ec;
+    boost::asio::post(w.wake->get_executor(), std::bind(expire_timer, w.wake));
+}
+
+void flusher::enqueue(const std::shared_ptr<storage::log>& lg, waiter w) {
+    {
+        std::lock_guard l(mu_);
+        if (stopping_) {
+            complete(w, make_error_code(errc::shutting_down));
+            return;
+        }
+        auto& p = pending_[lg.get()];
+        p.log = lg;
+        p.waiters.push_back(std::move(w));
+        if (p.queued || p.flushing) {
+            return;  // the running or queued round will see it
+        }
+        p.queued = true;
+        ready_.push_back(lg.get());
+    }
+    ready_cv_.notify_one();
+}
+
+void flusher::run() {
+    std::unique_lock l(mu_);
+    for (;;) {
+        ready_cv_.wait(l, [this] { return stopping_ || !ready_.empty(); });
+        if (stopping_) {
+            return;
+        }
+        const storage::log* key = ready_.front();
+        ready_.pop_front();
+        auto& p = pending_.at(key);
+        p.queued = false;
+        p.flushing = true;
+        auto lg = p.log;
+        l.unlock();
+        auto flushed = lg->group_flush();  // covers every waiter registered before this line
+        l.lock();
+        auto& after = pending_.at(key);
+        after.flushing = false;
+        std::vector<waiter> still_waiting;
+        for (auto& w : after.waiters) {
+            if (!flushed) {
+                complete(w, flushed.error());
+            } else if (w.target <= *flushed) {
+                complete(w, {});
+            } else {
+                still_waiting.push_back(std::move(w));
+            }
+        }
+        after.waiters = std::move(still_waiting);
+        if (after.waiters.empty()) {
+            pending_.erase(key);
+        } else {
+            after.queued = true;
+            ready_.push_back(key);
+            ready_cv_.notify_one();
+        }
+    }
+}
+
+boost::asio::awaitable<result<void>> flusher::wait_durable(std::shared_ptr<storage::log> lg, offset end) {
+    if (lg->flushed_offset() >= end) {
+        co_return ok();
+    }
+    // (co_await kept out of the aggregate initialiser: GCC 12 miscompiles that.)
+    auto executor = co_await boost::asio::this_coro::executor;
+    auto wake = std::make_shared<boost::asio::steady_timer>(executor, boost::asio::steady_timer::time_point::max());
+    auto outcome = std::make_shared<std::error_code>();
+    enqueue(lg, waiter{.target = end, .wake = wake, .outcome = outcome});
+    co_await wake->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (*outcome) {
+        co_return *outcome;
+    }
+    co_return ok();
+}
+
+}  // namespace fjord::cluster
