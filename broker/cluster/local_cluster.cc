@@ -93,43 +93,20 @@ result<void> local_cluster::start() {
     // Rebuild idempotent-producer state from the batch headers in the logs.
     for (const auto& tp : logs_->list()) {
         auto lg = logs_->get(tp);
-        offset pos = lg->start_offset();
-        while (pos < lg->next_offset()) {
-            auto r = lg->read({.start = pos, .max_bytes = 4 * 1024 * 1024});
-            if (!r || r->slices.empty()) {
-                break;
+        FJORD_TRY(lg->scan_headers(lg->start_offset(), [&](const record::batch_header& h) {
+            if (h.producer_id < 0 || h.base_sequence < 0 || h.is_control()) {
+                return;
             }
-            for (const auto& s : r->slices) {
-                auto data = s.read();
-                if (!data) {
-                    return data.error();
-                }
-                bytes_view v = *data;
-                while (v.size() >= record::layout::header_size) {
-                    auto h = record::read_header(v);
-                    if (!h || h->size_bytes() > v.size()) {
-                        break;
-                    }
-                    if (h->producer_id >= 0 && h->base_sequence >= 0 && !h->is_control()) {
-                        producers_.record(tp, h->producer_id, h->producer_epoch,
-                                          {.first_sequence = h->base_sequence,
-                                           .last_sequence = h->base_sequence + h->last_offset_delta,
-                                           .base_offset = h->base_offset,
-                                           .last_offset = h->last_offset(),
-                                           .log_append_time = h->timestamp_kind() ==
-                                                                      record::timestamp_type::log_append_time
-                                                                  ? h->max_timestamp
-                                                                  : no_timestamp});
-                        next_producer_id_ = std::max(next_producer_id_, h->producer_id + 1);
-                    }
-                    v = v.subspan(h->size_bytes());
-                }
-            }
-            if (r->next_offset <= pos) {
-                break;
-            }
-            pos = r->next_offset;
-        }
+            producers_.record(tp, h.producer_id, h.producer_epoch,
+                              {.first_sequence = h.base_sequence,
+                               .last_sequence = h.base_sequence + h.last_offset_delta,
+                               .base_offset = h.base_offset,
+                               .last_offset = h.last_offset(),
+                               .log_append_time = h.timestamp_kind() == record::timestamp_type::log_append_time
+                                                      ? h.max_timestamp
+                                                      : no_timestamp});
+            next_producer_id_ = std::max(next_producer_id_, h.producer_id + 1);
+        }));
     }
     logger_->info("cluster {} started: {} topics, {} partition logs, {} producer states", state_.cluster_id,
                   state_.topics.size(), logs_->list().size(), producers_.size());

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -122,6 +123,12 @@ public:
     // batch if any is readable). errc::out_of_range if start < start_offset() or
     // start > next_offset(); an empty result when start == next_offset().
     result<read_result> read(const read_options& opts) const;
+
+    // Calls `fn` with the header of every batch holding an offset >= `from`, in order, up to
+    // the visible end at the time of the call. Reads headers only (the bodies of large
+    // batches are skipped unread), without holding the lock while it reads: what rebuilding
+    // state from a log (idempotent producers) needs at start-up.
+    result<void> scan_headers(offset from, const std::function<void(const record::batch_header&)>& fn) const;
 
     // The first offset >= start_offset() whose record timestamp is >= ts, with that
     // record's timestamp; nullopt when no record is that late.

@@ -1,4 +1,4 @@
-// log: reads (whole batches as file ranges) and lookup by timestamp.
+// log: reads (whole batches as file ranges), header scans, and lookup by timestamp.
 #include <algorithm>
 
 #include "base/errc.h"
@@ -61,6 +61,48 @@ result<read_result> log::read(const read_options& opts) const {
         }
     }
     return out;
+}
+
+result<void> log::scan_headers(offset from, const std::function<void(const record::batch_header&)>& fn) const {
+    struct segment_range {
+        std::shared_ptr<segment> seg;
+        uint64_t start = 0;
+        uint64_t end = 0;
+    };
+    std::vector<segment_range> ranges;
+    offset end;
+    {
+        std::lock_guard lock(mu_);
+        end = visible_end_locked();
+        from = std::max(from, start_offset_);
+        if (from >= end) {
+            return ok();
+        }
+        for (size_t i = segment_index_for(from); i < segments_.size(); ++i) {
+            auto loc = segments_[i]->locate(from);
+            if (!loc) {
+                return loc.error();
+            }
+            if (*loc) {
+                ranges.push_back({segments_[i], (*loc)->position, segments_[i]->size_bytes()});
+            }
+        }
+    }
+    for (const auto& r : ranges) {
+        batch_scanner scan(r.seg->log_file(), r.start, r.end, /*verify_crc=*/false);
+        while (auto h = scan.next()) {
+            if (h->base_offset >= end) {
+                return ok();
+            }
+            if (h->last_offset() >= from) {
+                fn(*h);
+            }
+        }
+        if (scan.stop_reason() == batch_scanner::stop::io_error) {
+            return errc::io_error;
+        }
+    }
+    return ok();
 }
 
 result<std::optional<timestamp_lookup>> log::find_offset_by_timestamp(timestamp_ms ts) const {

@@ -526,6 +526,24 @@ TEST_F(Log, GroupFlushRunsConcurrentlyWithAppendsAndOtherFlushes) {
     EXPECT_EQ(l->flushed_offset(), offset{800});
 }
 
+TEST_F(Log, ScanHeadersVisitsEveryBatchFromAnOffsetAcrossSegments) {
+    const auto per_segment = cfg.segment_bytes / make_batch(4).size();
+    for (uint64_t i = 0; i < 2 * per_segment + 1; ++i) {
+        append(make_batch(4));
+    }
+    ASSERT_GE(l->segment_count(), 3u);
+    std::vector<int64_t> bases;
+    ASSERT_TRUE(l->scan_headers(offset{6}, [&](const record::batch_header& h) { bases.push_back(h.base_offset.value()); }));
+    // The batch holding offset 6 (base 4) is the first visited; then every later one.
+    ASSERT_EQ(bases.size(), 2 * per_segment);
+    for (size_t i = 0; i < bases.size(); ++i) {
+        EXPECT_EQ(bases[i], static_cast<int64_t>(4 * (i + 1)));
+    }
+    bases.clear();
+    ASSERT_TRUE(l->scan_headers(l->next_offset(), [&](const record::batch_header& h) { bases.push_back(h.base_offset.value()); }));
+    EXPECT_TRUE(bases.empty());
+}
+
 TEST_F(Log, EveryAppendPolicySyncsBeforeReturning) {
     cfg.flush = flush_policy::every_append;
     open_log();
