@@ -14,6 +14,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/system/error_code.hpp>
 
 #include "base/errc.h"
 
@@ -47,7 +48,9 @@ asio::awaitable<std::error_code> send_file_chunk(asio::ip::tcp::socket& socket, 
             continue;
         }
         if (errno != EAGAIN && errno != EWOULDBLOCK) {
-            co_return std::error_code(errno, std::generic_category());
+            // In asio's (boost system) category, like every other socket error here, so
+            // callers can compare with asio::error::broken_pipe / connection_reset.
+            co_return boost::system::error_code(errno, boost::system::system_category());
         }
         auto [ec] = co_await socket.async_wait(asio::socket_base::wait_write, asio::as_tuple(asio::use_awaitable));
         if (ec) {

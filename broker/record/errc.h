@@ -1,7 +1,8 @@
 // Why a record batch was rejected. Every code means "the batch is corrupt or malformed";
-// the Kafka layer answers all of them with CORRUPT_MESSAGE (2), except
-// unsupported_compression (UNSUPPORTED_COMPRESSION_TYPE, 76) and decompressed_too_large
-// (the caller's limit, not the batch's fault in itself).
+// the Kafka layer answers them with CORRUPT_MESSAGE (2), as Kafka does, except
+// unsupported_compression (UNSUPPORTED_COMPRESSION_TYPE, 76), bad_record_count and
+// bad_offset_delta (INVALID_RECORD, 87: Kafka's "Inconsistent batch offset range"), and
+// decompressed_too_large (the caller's limit, not the batch's fault in itself).
 #pragma once
 
 #include <system_error>

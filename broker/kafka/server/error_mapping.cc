@@ -28,10 +28,14 @@ int16_t kafka_error_code(std::error_code ec) noexcept {
         return -1;
     }
     if (ec.category() == record::record_category()) {
-        if (static_cast<record::errc>(ec.value()) == record::errc::unsupported_compression) {
-            return 76;  // UNSUPPORTED_COMPRESSION_TYPE
+        switch (static_cast<record::errc>(ec.value())) {
+        case record::errc::unsupported_compression: return 76;  // UNSUPPORTED_COMPRESSION_TYPE
+        // A CRC-valid batch whose offsets do not match its records: Kafka's LogValidator
+        // answers INVALID_RECORD ("Inconsistent batch offset range"), a non-retriable error.
+        case record::errc::bad_record_count:
+        case record::errc::bad_offset_delta: return 87;  // INVALID_RECORD
+        default: return error_code::corrupt_message;
         }
-        return error_code::corrupt_message;
     }
     if (ec.category() == fjord_category()) {
         return kafka_error_hint(static_cast<fjord::errc>(ec.value()));
