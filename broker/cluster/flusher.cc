@@ -55,16 +55,22 @@ void flusher::complete(const waiter& w, std::error_code ec) {
     boost::asio::post(w.wake->get_executor(), std::bind(expire_timer, w.wake));
 }
 
-void flusher::enqueue(const std::shared_ptr<storage::log>& lg, waiter w) {
+void flusher::start_flush(const std::shared_ptr<storage::log>& lg) { enqueue(lg, std::nullopt); }
+
+void flusher::enqueue(const std::shared_ptr<storage::log>& lg, std::optional<waiter> w) {
     {
         std::lock_guard l(mu_);
         if (stopping_) {
-            complete(w, make_error_code(errc::shutting_down));
+            if (w) {
+                complete(*w, make_error_code(errc::shutting_down));
+            }
             return;
         }
         auto& p = pending_[lg.get()];
         p.log = lg;
-        p.waiters.push_back(std::move(w));
+        if (w) {
+            p.waiters.push_back(std::move(*w));
+        }
         if (p.queued || p.flushing) {
             return;  // the running or queued round will see it
         }

@@ -20,6 +20,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -43,6 +44,10 @@ public:
     // Idempotent. After it, wait_durable completes at once with errc::shutting_down.
     void stop();
 
+    // Queues a flush of `lg` without waiting for it (unless one is queued or running), so
+    // that flushes of several partitions a request appended to overlap before it waits.
+    void start_flush(const std::shared_ptr<storage::log>& lg);
+
     // Completes on the caller's executor (which must be single-threaded, like a shard's)
     // once every offset below `end` of `lg` is durable, or with the flush's error.
     boost::asio::awaitable<result<void>> wait_durable(std::shared_ptr<storage::log> lg, offset end);
@@ -60,8 +65,8 @@ private:
         bool flushing = false;
     };
 
-    // Adds a waiter, queueing its log unless it is queued or being flushed already.
-    void enqueue(const std::shared_ptr<storage::log>& lg, waiter w);
+    // Adds a waiter (if any), queueing its log unless it is queued or being flushed already.
+    void enqueue(const std::shared_ptr<storage::log>& lg, std::optional<waiter> w);
     void run();
     static void complete(const waiter& w, std::error_code ec);
 

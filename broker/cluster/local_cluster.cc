@@ -342,13 +342,10 @@ result<produce_result> local_cluster::produce(const topic_partition& tp, std::sp
         }
         out = {a->base_offset, a->last_offset, a->log_append_time, (*lg)->start_offset()};
     }
-    if (acks == -1) {
-        auto f = (*lg)->flush();
-        if (!f) {
-            return f.error();
-        }
-    }
     notify_append();
+    if (acks == -1) {
+        flusher_->start_flush(*lg);
+    }
     return out;
 }
 

@@ -116,8 +116,9 @@ public:
                                     bool validate_only = false);
 
     // --- Partitions ---------------------------------------------------------------
-    // Appends one client batch (rewritten in place). acks=-1 also fsyncs before returning;
-    // acks 0 and 1 return after the append. Errors: errc::unknown_topic_or_partition,
+    // Appends one client batch (rewritten in place) and returns after the append; for
+    // acks=-1 it also starts a flush, and the caller must co_await
+    // wait_durable(tp, last_offset + 1) before acknowledging. Errors: errc::unknown_topic_or_partition,
     // invalid_required_acks, not_enough_replicas, the idempotence errors (producer_state.h),
     // and storage's (record::errc for a corrupt batch, base errc::too_large, no_space, ...).
     result<produce_result> produce(const topic_partition& tp, std::span<std::byte> batch, int16_t acks);

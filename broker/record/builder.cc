@@ -23,7 +23,9 @@ void append_nullable(bytes& out, const std::optional<bytes>& v) {
 void append_record(bytes& out, const decoded_record& r, timestamp_ms base_timestamp, bytes& body) {
     body.clear();
     body.push_back(std::byte{0});  // record attributes: unused
-    append_varlong(body, r.timestamp - base_timestamp);
+    // Two's-complement difference: a hostile stored batch (compaction rebuilds those) may
+    // hold timestamps whose difference overflows; decoding adds it back the same way.
+    append_varlong(body, static_cast<int64_t>(static_cast<uint64_t>(r.timestamp) - static_cast<uint64_t>(base_timestamp)));
     append_varint(body, r.offset_delta);
     append_nullable(body, r.key);
     append_nullable(body, r.value);

@@ -47,6 +47,10 @@ waiting min(max_wait_ms, 500) ms).
 Usage:
   capture_requests.py PORT OUTDIR --client NAME [--variant V --variant-api API]
                       [--topic golden] [--partitions 1] [--max-seconds 120]
+                      [--old-broker]
+
+--old-broker advertises Produce 0-2 and Fetch 0-3 instead, like a Kafka
+0.10 broker: librdkafka then writes MsgVer1 (magic 1) message sets.
 
 Binds 127.0.0.1 only.  Creates OUTDIR/stub.ready once listening.  Stops on
 SIGTERM/SIGINT, or by itself after --max-seconds.  Standard library only.
@@ -625,7 +629,17 @@ def main():
     ap.add_argument("--topic", default="golden")
     ap.add_argument("--partitions", type=int, default=1)
     ap.add_argument("--max-seconds", type=float, default=120.0)
+    ap.add_argument("--old-broker", action="store_true",
+                    help="advertise Produce 0-2 and Fetch 0-3 (a Kafka "
+                    "0.10-era broker), so that librdkafka writes MsgVer1 "
+                    "message sets")
     a = ap.parse_args()
+    if a.old_broker:
+        # librdkafka's MsgVer1 gate needs Produce 2 and Fetch 2 to overlap
+        # the broker's ranges, MsgVer2 needs Produce 3 and Fetch 4
+        # (rdkafka_feature.c).  Fetch stays advertise-only at v0-v3.
+        APIS[0] = APIS[0][:3] + (2,)
+        APIS[1] = (APIS[1][0], APIS[1][1], 0, 3)
     os.makedirs(a.outdir, exist_ok=True)
     stub = Stub(a.port, a.outdir, a.client, a.variant, a.variant_api,
                 {a.topic: a.partitions})

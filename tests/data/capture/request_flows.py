@@ -18,6 +18,13 @@ every operation succeeded.  Flows:
   kp-admin            kafka-python KafkaAdminClient: create_topics,
                       create_partitions, describe_configs, alter_configs,
                       delete_topics (topic "fjord-admin")
+  legacy-kcat-input   prints the stdin of the kcat legacy flows (BOOTSTRAP
+                      is ignored)
+  kp-legacy-VER-CODEC kafka-python KafkaProducer with api_version=VER
+                      (0.8.2 -> Produce v0, 0.9 -> v1: magic 0;
+                      0.10 -> v2: magic 1) and compression_type=CODEC
+                      (none, gzip, snappy, lz4): the LEGACY_MESSAGES in one
+                      batch.  lz4 with magic 0 needs python3-xxhash.
 
 Message contents are fixed (and so is the record timestamp), so that a
 re-capture changes as few bytes as possible.
@@ -32,6 +39,23 @@ TIMESTAMP_MS = 1700000000000
 KEY = b"key-1"
 VALUE = b"fjord golden request value " * 4
 TIMEOUT = 20
+
+# The legacy-message-set flows (kp-legacy-*, and the kcat legacy flows of
+# capture-requests.sh, whose stdin is LEGACY_KCAT_INPUT) send these three
+# records in one message set: (key, value, timestamp); None = null.  The
+# unit tests (tests/unit/record/legacy_message_set_golden_test.cc) expect
+# exactly these.
+LEGACY_VALUE_1 = b"legacy value one, legacy value one, legacy value one"
+LEGACY_MESSAGES = [
+    (b"key-1", LEGACY_VALUE_1, TIMESTAMP_MS),
+    (None, b"value without key", TIMESTAMP_MS + 1),
+    (b"key-3", None, TIMESTAMP_MS + 2),
+]
+# kcat -K: -Z: a line without ':' has a null key; "key-3:" has an empty
+# value, which -Z sends as null.
+LEGACY_KCAT_INPUT = ("key-1:%s\nvalue without key\nkey-3:\n"
+                     % LEGACY_VALUE_1.decode())
+LEGACY_API_VERSIONS = {"0.8.2": (0, 8, 2), "0.9": (0, 9), "0.10": (0, 10)}
 
 
 def fail(msg):
@@ -89,6 +113,21 @@ def kp_producer(bootstrap):
     md = p.send(TOPIC, key=KEY, value=VALUE, partition=0,
                 timestamp_ms=TIMESTAMP_MS).get(timeout=TIMEOUT)
     print("produced: %r" % (md,))
+    p.close(timeout=5)
+
+
+def kp_legacy(bootstrap, version, codec):
+    from kafka import KafkaProducer
+    api_version = LEGACY_API_VERSIONS[version]
+    p = KafkaProducer(bootstrap_servers=bootstrap, api_version=api_version,
+                      compression_type=None if codec == "none" else codec,
+                      linger_ms=100)
+    futures = [p.send(TOPIC, key=k, value=v, partition=0, timestamp_ms=ts)
+               for k, v, ts in LEGACY_MESSAGES]
+    p.flush(timeout=TIMEOUT)
+    for f in futures:
+        md = f.get(timeout=TIMEOUT)
+        print("produced: %r" % (md,))
     p.close(timeout=5)
 
 
@@ -156,6 +195,14 @@ def main(argv):
         kp_consumer(bootstrap)
     elif flow == "kp-admin":
         kp_admin(bootstrap)
+    elif flow.startswith("kp-legacy-"):
+        version, _, codec = flow[len("kp-legacy-"):].rpartition("-")
+        if version not in LEGACY_API_VERSIONS:
+            sys.stderr.write("unknown api version in %r\n" % flow)
+            return 2
+        kp_legacy(bootstrap, version, codec)
+    elif flow == "legacy-kcat-input":
+        sys.stdout.write(LEGACY_KCAT_INPUT)
     else:
         sys.stderr.write("unknown flow %r\n" % flow)
         return 2

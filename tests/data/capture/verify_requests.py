@@ -20,7 +20,9 @@ For every *.bin file the script parses the request header and checks:
     (apache/kafka clients/src/main/resources/common/message/*Request.json)
     and ends exactly at the end of the frame (Produce: the records field is
     taken as one opaque int32-length blob whose batch header is sanity-checked:
-    magic 2 and batchLength + 12 == blob size).  A one-line summary of the
+    magic 2 and batchLength + 12 == blob size; in Produce v0-v2 a magic 0/1
+    message set is walked message by message instead: size, CRC-32, key,
+    value, and the decompressed inner set of a compressed wrapper).  A one-line summary of the
     decoded body is printed.
 
 With --write-manifest it writes DIR/manifest.json from the parsed headers.
@@ -143,6 +145,131 @@ class Body:
             self.take(self.uv())
 
 
+def xxh32(data, seed=0):
+    """XXH32 (for the LZ4 frame header checksum), pure Python."""
+    p1, p2, p3, p4, p5 = (2654435761, 2246822519, 3266489917, 668265263,
+                          374761393)
+    m = 0xFFFFFFFF
+
+    def rotl(x, r):
+        return ((x << r) | (x >> (32 - r))) & m
+
+    n = len(data)
+    i = 0
+    if n >= 16:
+        acc = [(seed + p1 + p2) & m, (seed + p2) & m, seed & m,
+               (seed - p1) & m]
+        while i + 16 <= n:
+            for j in range(4):
+                lane = struct.unpack_from("<I", data, i + 4 * j)[0]
+                acc[j] = (rotl((acc[j] + lane * p2) & m, 13) * p1) & m
+            i += 16
+        h = (rotl(acc[0], 1) + rotl(acc[1], 7) + rotl(acc[2], 12)
+             + rotl(acc[3], 18)) & m
+    else:
+        h = (seed + p5) & m
+    h = (h + n) & m
+    while i + 4 <= n:
+        h = (rotl((h + struct.unpack_from("<I", data, i)[0] * p3) & m, 17)
+             * p4) & m
+        i += 4
+    while i < n:
+        h = (rotl((h + data[i] * p5) & m, 11) * p1) & m
+        i += 1
+    h ^= h >> 15
+    h = (h * p2) & m
+    h ^= h >> 13
+    h = (h * p3) & m
+    h ^= h >> 16
+    return h
+
+
+def legacy_decompress(codec, magic, data):
+    import zlib
+    if codec == 1:
+        return zlib.decompress(data, 15 + 32)
+    if codec == 2:
+        import snappy
+        if data[:8] == b"\x82SNAPPY\x00":     # xerial framing
+            pos, out = 16, b""
+            while pos < len(data):
+                (blen,) = struct.unpack_from(">i", data, pos)
+                out += snappy.uncompress(data[pos + 4:pos + 4 + blen])
+                pos += 4 + blen
+            return out
+        return snappy.uncompress(data)
+    if codec == 3:
+        import lz4.frame
+        if magic == 0:
+            # KAFKA-3160: magic-0 writers put a wrong header checksum (over
+            # the magic number too); put the right one back.
+            flg = data[4]
+            hc_pos = 6 + (8 if flg & 0x08 else 0)
+            data = (data[:hc_pos]
+                    + bytes([(xxh32(data[4:hc_pos]) >> 8) & 0xFF])
+                    + data[hc_pos + 1:])
+        return lz4.frame.decompress(data)
+    raise Bad("legacy codec %d" % codec)
+
+
+def walk_legacy_set(data, inner_of=None):
+    """A magic 0/1 MessageSet: every entry's size, CRC-32, magic, key and
+    value, and (one level deep) the inner set of a compressed wrapper.
+    Returns a one-line summary."""
+    import zlib
+    pos = 0
+    out = []
+    if not data:
+        raise Bad("legacy set: empty")
+    while pos < len(data):
+        if len(data) - pos < 12:
+            raise Bad("legacy set: %d trailing bytes" % (len(data) - pos))
+        offset, size = struct.unpack_from(">qi", data, pos)
+        pos += 12
+        if size < 14 or pos + size > len(data):
+            raise Bad("legacy message size %d at %d" % (size, pos))
+        msg = data[pos:pos + size]
+        pos += size
+        crc, magic, attrs = struct.unpack_from(">Ibb", msg, 0)
+        if zlib.crc32(msg[4:]) != crc:
+            raise Bad("legacy message CRC-32 mismatch")
+        if magic not in (0, 1):
+            raise Bad("legacy magic %d" % magic)
+        if inner_of is not None and magic != inner_of:
+            raise Bad("inner magic %d in a magic-%d wrapper" % (magic, inner_of))
+        p = 6
+        ts = None
+        if magic == 1:
+            (ts,) = struct.unpack_from(">q", msg, p)
+            p += 8
+        fields = []
+        for _ in range(2):
+            if p + 4 > len(msg):
+                raise Bad("legacy message truncated")
+            (n,) = struct.unpack_from(">i", msg, p)
+            p += 4
+            if n < -1 or p + max(n, 0) > len(msg):
+                raise Bad("legacy key/value length %d" % n)
+            fields.append(None if n == -1 else msg[p:p + n])
+            p += max(n, 0)
+        if p != len(msg):
+            raise Bad("legacy message has %d extra bytes" % (len(msg) - p))
+        codec = attrs & 7
+        if codec:
+            if inner_of is not None:
+                raise Bad("nested compression")
+            if fields[1] is None:
+                raise Bad("compressed wrapper with a null value")
+            inner = walk_legacy_set(legacy_decompress(codec, magic,
+                                                      fields[1]), magic)
+            out.append("wrapper(offset %d codec %d: %s)" % (offset, codec, inner))
+        else:
+            out.append("%d:%r=%r%s" % (offset, fields[0], fields[1],
+                                       "" if ts is None else "@%d" % ts))
+    magics = "magic %d" % data[16]
+    return "legacy %s [%s]" % (magics, ", ".join(out))
+
+
 def walk_body(api, v, b):
     """Read the whole request body of api/version; return a summary."""
     if api == "api_versions":
@@ -168,6 +295,8 @@ def walk_body(api, v, b):
             if n < 0:
                 return "%d:null" % idx
             rec = b.take(n)
+            if n >= 17 and rec[16] in (0, 1) and v <= 2:
+                return "%d:%s" % (idx, walk_legacy_set(rec))
             if n < 61 or rec[16] != 2:
                 raise Bad("records: not a magic-2 batch")
             if struct.unpack(">i", rec[8:12])[0] + 12 != n:

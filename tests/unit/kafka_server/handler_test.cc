@@ -185,7 +185,7 @@ TEST_F(HandlerTest, ApiVersionsV0AndV3ListOurRanges) {
         auto resp = call<api_versions_response>(v, req);
         EXPECT_EQ(resp.error_code, 0);
         ASSERT_NE(find_key(resp, 0), nullptr);
-        EXPECT_EQ(find_key(resp, 0)->min_version, 3);
+        EXPECT_EQ(find_key(resp, 0)->min_version, 0);  // v0-2: legacy message sets, up-converted
         EXPECT_EQ(find_key(resp, 0)->max_version, 7);
         EXPECT_EQ(find_key(resp, 1)->min_version, 4);
         EXPECT_EQ(find_key(resp, 1)->max_version, 11);
@@ -221,9 +221,7 @@ TEST_F(HandlerTest, UnknownApiKeyIsAnError) {
 }
 
 TEST_F(HandlerTest, UnadvertisedVersionIsAnError) {
-    produce_request req;
-    req.acks = 1;
-    auto r = call_frame(frame_of(2, req));  // the codec serves v2, we advertise 3-7
+    auto r = call_frame(frame_of(2, init_producer_id_request{}));  // the codec serves v2, we advertise 0-1
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error(), make_error_code(errc::unsupported_version));
 }

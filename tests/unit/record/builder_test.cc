@@ -2,6 +2,8 @@
 // of batch_options landing in the right header field.
 #include "record/builder.h"
 
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -123,6 +125,19 @@ TEST(Builder, MaxTimestampIsTheLargestAndBaseIsTheFirst) {
     auto d = decode_records(*batch, 1 << 20);
     EXPECT_EQ((*d)[2].timestamp_delta, -400);
     EXPECT_EQ((*d)[2].timestamp, 100);
+}
+
+TEST(Builder, TimestampsWhoseDifferenceOverflowsRoundTrip) {
+    // Hostile but storable: a base of -1 and a record at INT64_MAX (compaction rebuilds such
+    // batches). The delta wraps instead of overflowing, and decoding wraps it back.
+    batch_builder builder;
+    builder.add(-1, b("a"), b("1")).add(std::numeric_limits<int64_t>::max(), b("b"), b("2"));
+    auto batch = builder.build();
+    ASSERT_TRUE(batch);
+    auto d = decode_records(*batch, 1 << 20);
+    ASSERT_TRUE(d);
+    EXPECT_EQ((*d)[0].timestamp, -1);
+    EXPECT_EQ((*d)[1].timestamp, std::numeric_limits<int64_t>::max());
 }
 
 TEST(Builder, HonoursEveryHeaderOption) {
