@@ -63,14 +63,13 @@ int run_broker(const broker_config& config) {
         log->info("received signal {}; stopping", stop_signal);
         (*listener)->stop();
         pool->stop();
-        (*cluster)->stop_flusher();  // while the shards' executors still exist
         listener->reset();
     } else {
         log->error("cannot listen on {}:{}: {}", config.listener.host, config.listener.port,
                    listener.error().message());
         exit_code = 1;
     }
-    (*cluster)->stop_flusher();
+    (*cluster)->stop_flusher();  // while the shards' executors still exist
     pool.reset();
     handler.reset();
     if (auto r = (*cluster)->close(); !r) {

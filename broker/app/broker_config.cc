@@ -227,7 +227,7 @@ config_outcome<broker_config> build_config(const std::vector<property>& file, co
     cfg.housekeeping_interval = std::chrono::milliseconds(int_of(vals, "log.retention.check.interval.ms"));
     if (c.log_defaults.flush == storage::flush_policy::interval) {
         cfg.housekeeping_interval =
-            std::max(std::chrono::milliseconds(1), std::min(cfg.housekeeping_interval, c.log_defaults.flush_interval));
+            std::max(std::chrono::milliseconds(10), std::min(cfg.housekeeping_interval, c.log_defaults.flush_interval));
     }
     return outcome{.value = std::move(cfg)};
 }

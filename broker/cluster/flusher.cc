@@ -1,6 +1,7 @@
 // The flusher pool: waiters per log, a queue of logs with waiters, threads that flush them.
 #include "cluster/flusher.h"
 
+#include <algorithm>
 #include <functional>
 #include <utility>
 
@@ -10,16 +11,9 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "base/errc.h"
+#include "cluster/timer_wake.h"
 
 namespace fjord::cluster {
-namespace {
-
-// Expires `timer` now: a pending wait completes, and a wait started later completes at once.
-void expire_timer(const std::shared_ptr<boost::asio::steady_timer>& timer) {
-    timer->expires_at(boost::asio::steady_timer::time_point::min());
-}
-
-}  // namespace
 
 flusher::flusher(size_t threads) {
     for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i) {
@@ -52,7 +46,7 @@ void flusher::stop() {
 
 void flusher::complete(const waiter& w, std::error_code ec) {
     *w.outcome = ec;
-    boost::asio::post(w.wake->get_executor(), std::bind(expire_timer, w.wake));
+    boost::asio::post(w.wake->get_executor(), std::bind(wake_timer, w.wake));
 }
 
 void flusher::start_flush(const std::shared_ptr<storage::log>& lg) { enqueue(lg, std::nullopt); }
@@ -93,22 +87,25 @@ void flusher::run() {
         p.queued = false;
         p.flushing = true;
         auto lg = p.log;
+        // Everything these waiters wait for was appended before they registered, so before
+        // this flush starts: it must cover them. Later waiters get the next round.
+        std::vector<waiter> covered;
+        covered.swap(p.waiters);
         l.unlock();
-        auto flushed = lg->group_flush();  // covers every waiter registered before this line
+        auto flushed = lg->group_flush();
         l.lock();
-        auto& after = pending_.at(key);
-        after.flushing = false;
-        std::vector<waiter> still_waiting;
-        for (auto& w : after.waiters) {
+        for (const auto& w : covered) {
             if (!flushed) {
                 complete(w, flushed.error());
             } else if (w.target <= *flushed) {
                 complete(w, {});
             } else {
-                still_waiting.push_back(std::move(w));
+                // The log no longer holds the batch (truncated under it).
+                complete(w, make_error_code(errc::log_failed));
             }
         }
-        after.waiters = std::move(still_waiting);
+        auto& after = pending_.at(key);
+        after.flushing = false;
         if (after.waiters.empty()) {
             pending_.erase(key);
         } else {

@@ -5,12 +5,12 @@
 // A producer waiting for durability registers (log, end offset) and suspends; a flusher
 // thread runs one log::group_flush() for every waiter of that log registered before it
 // started, so N concurrent acks=all produces to one partition cost about one fsync, not
-// N. Waiters registered while a flush runs are served by that flush if it already
-// covered them, otherwise by the next one.
+// N. Waiters registered while a flush runs are served by the next one.
 //
 // Invariants: a log is flushed by at most one flusher thread at a time; a waiter completes
 // exactly once, on its own executor, with success only once the log's flushed offset
-// reached its target; a failed flush completes every waiter of that round with the error.
+// reached its target; a failed flush completes every waiter of that round with the error,
+// and a flush that ends below a waiter's target (the log was truncated) fails it.
 // stop() (also run by the destructor) joins the threads and completes the remaining waiters
 // with errc::shutting_down; their executors must still exist then (they may be stopped).
 #pragma once

@@ -321,7 +321,7 @@ result<produce_result> local_cluster::produce(const topic_partition& tp, std::sp
         if (*dup) {
             logger_->debug("[{}] duplicate batch of producer {} seq {}: answered with offset {}", tp.dir_name(),
                            header->producer_id, header->base_sequence, (*dup)->base_offset);
-            return produce_result{(*dup)->base_offset, (*dup)->last_offset, (*dup)->log_append_time,
+            return produce_result{(*dup)->base_offset, (*dup)->last_offset, *lg, (*dup)->log_append_time,
                                   (*lg)->start_offset()};
         }
         auto a = (*lg)->append(batch);
@@ -334,13 +334,13 @@ result<produce_result> local_cluster::produce(const topic_partition& tp, std::sp
                            .base_offset = a->base_offset,
                            .last_offset = a->last_offset,
                            .log_append_time = a->log_append_time});
-        out = {a->base_offset, a->last_offset, a->log_append_time, (*lg)->start_offset()};
+        out = {a->base_offset, a->last_offset, *lg, a->log_append_time, (*lg)->start_offset()};
     } else {
         auto a = (*lg)->append(batch);
         if (!a) {
             return a.error();
         }
-        out = {a->base_offset, a->last_offset, a->log_append_time, (*lg)->start_offset()};
+        out = {a->base_offset, a->last_offset, *lg, a->log_append_time, (*lg)->start_offset()};
     }
     notify_append();
     if (acks == -1) {

@@ -57,7 +57,10 @@ using storage::topic_partition;
 // What Produce answers for one partition.
 struct produce_result {
     offset base_offset;
-    offset last_offset;  // wait_durable(tp, last_offset + 1) for acks=all
+    offset last_offset;
+    // The log the batch is in: wait_durable() waits on this very log, so a topic deleted
+    // (and perhaps re-created) meanwhile fails the wait instead of satisfying it.
+    std::shared_ptr<storage::log> partition_log;
     timestamp_ms log_append_time = no_timestamp;  // -1 unless the topic uses LogAppendTime
     offset log_start_offset;
 };
@@ -118,7 +121,7 @@ public:
     // --- Partitions ---------------------------------------------------------------
     // Appends one client batch (rewritten in place) and returns after the append; for
     // acks=-1 it also starts a flush, and the caller must co_await
-    // wait_durable(tp, last_offset + 1) before acknowledging. Errors: errc::unknown_topic_or_partition,
+    // wait_durable(result) before acknowledging. Errors: errc::unknown_topic_or_partition,
     // invalid_required_acks, not_enough_replicas, the idempotence errors (producer_state.h),
     // and storage's (record::errc for a corrupt batch, base errc::too_large, no_space, ...).
     result<produce_result> produce(const topic_partition& tp, std::span<std::byte> batch, int16_t acks);
@@ -132,10 +135,10 @@ public:
     // errc::out_of_range if before > HW.
     result<offset> delete_records(const topic_partition& tp, offset before);
 
-    // Completes (on the caller's single-threaded executor) once every offset below `end`
-    // of the partition is durable: group commit through the flusher pool.
-    // Errors: errc::unknown_topic_or_partition, the flush's storage error, shutting_down.
-    boost::asio::awaitable<result<void>> wait_durable(const topic_partition& tp, offset end);
+    // Completes (on the caller's single-threaded executor) once the batch `produced`
+    // describes is durable: group commit through the flusher pool. Errors: the flush's
+    // storage error (errc::log_failed once the log is fenced or deleted), shutting_down.
+    boost::asio::awaitable<result<void>> wait_durable(const produce_result& produced);
 
     // A fresh producer id (epoch 0) for an idempotent producer.
     result<producer_identity> init_producer_id();

@@ -9,17 +9,9 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "cluster/local_cluster.h"
+#include "cluster/timer_wake.h"
 
 namespace fjord::cluster {
-namespace {
-
-// Expires `timer` now: a pending wait completes, and a wait started later completes at
-// once (so the order of this and async_wait does not matter).
-void expire_timer(const std::shared_ptr<boost::asio::steady_timer>& timer) {
-    timer->expires_at(boost::asio::steady_timer::time_point::min());
-}
-
-}  // namespace
 
 void local_cluster::notify_append() {
     std::vector<std::weak_ptr<boost::asio::steady_timer>> waiters;
@@ -30,7 +22,7 @@ void local_cluster::notify_append() {
     }
     for (auto& w : waiters) {
         if (auto t = w.lock()) {
-            boost::asio::post(t->get_executor(), std::bind(expire_timer, t));
+            boost::asio::post(t->get_executor(), std::bind(wake_timer, t));
         }
     }
 }
@@ -52,12 +44,8 @@ boost::asio::awaitable<void> local_cluster::wait_for_append(uint64_t seen, std::
     }
 }
 
-boost::asio::awaitable<result<void>> local_cluster::wait_durable(const topic_partition& tp, offset end) {
-    auto lg = partition_log(tp);
-    if (!lg) {
-        co_return lg.error();
-    }
-    co_return co_await flusher_->wait_durable(std::move(*lg), end);
+boost::asio::awaitable<result<void>> local_cluster::wait_durable(const produce_result& produced) {
+    co_return co_await flusher_->wait_durable(produced.partition_log, produced.last_offset + 1);
 }
 
 }  // namespace fjord::cluster

@@ -11,8 +11,10 @@
 //   the file as failed (Linux may have dropped the dirty pages; "fsyncgate").
 //
 // Errors are std::error_codes in std::generic_category() carrying the errno value
-// (ENOSPC, EIO, ENOENT, ...). Threading: a file object has one owner at a time; a
-// filesystem object is thread-safe.
+// (ENOSPC, EIO, ENOENT, ...). Threading: a file object has one owner at a time, except
+// that sync() may run on another thread concurrently with the owner's reads and writes
+// (storage's group commit; storage serialises the syncs of one file and makes a failed
+// one sticky); a filesystem object is thread-safe.
 #pragma once
 
 #include <cstddef>

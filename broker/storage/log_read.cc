@@ -101,6 +101,11 @@ result<void> log::scan_headers(offset from, const std::function<void(const recor
         if (scan.stop_reason() == batch_scanner::stop::io_error) {
             return errc::io_error;
         }
+        const bool damaged = scan.stop_reason() == batch_scanner::stop::corrupt ||
+                             scan.stop_reason() == batch_scanner::stop::torn;
+        if (damaged && &r != &ranges.back()) {
+            return errc::corrupt_data;  // a sealed segment that does not parse to its end
+        }
     }
     return ok();
 }

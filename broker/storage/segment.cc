@@ -168,11 +168,23 @@ result<uint64_t> segment::append(bytes_view batch, const record::batch_header& h
     return position;
 }
 
+result<void> segment::sync_file() const {
+    std::lock_guard lock(sync_mu_);
+    if (sync_failed_) {
+        return errc::io_error;
+    }
+    auto r = file_->sync();
+    if (!r) {
+        sync_failed_ = true;
+    }
+    return r;
+}
+
 result<void> segment::sync() {
     if (!unsynced_) {
         return ok();
     }
-    FJORD_TRY(file_->sync());
+    FJORD_TRY(sync_file());
     unsynced_ = false;
     return ok();
 }
@@ -204,7 +216,7 @@ result<void> segment::truncate_from(offset from) {
     const uint64_t position = (*loc)->position;
     ++generation_;
     FJORD_TRY(file_->truncate(position));
-    FJORD_TRY(file_->sync());
+    FJORD_TRY(sync_file());
     uint64_t batches = 0;
     auto end = rebuild(position, /*verify_crc=*/false, &batches);
     if (!end) {

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -88,7 +89,11 @@ public:
     // fdatasync of the log file without touching the segment's state, so it may run
     // without the owning log's lock while appends continue (log::group_flush). Follow
     // it with note_synced() under the lock.
-    result<void> sync_file() const { return file_->sync(); }
+    // Every fsync of the file (this and sync()) is serialised by sync_mu_, and a failure
+    // is sticky: Linux reports a writeback error to only one of several concurrent fsyncs
+    // and then drops the pages, so a later fsync returning 0 would claim durability for
+    // bytes that are gone (io/file.h: after a failed sync the file is failed).
+    result<void> sync_file() const;
     // Records a sync_file() that started at `generation`: if nothing changed since, the
     // segment holds no unsynced data.
     void note_synced(uint64_t generation) {
@@ -145,6 +150,8 @@ private:
     bool sealed_ = false;
     bool unsynced_ = false;
     uint64_t generation_ = 0;
+    mutable std::mutex sync_mu_;      // leaf lock: held only around the fdatasync
+    mutable bool sync_failed_ = false;  // guarded by sync_mu_
 };
 
 }  // namespace fjord::storage

@@ -155,6 +155,9 @@ outcome<void> run_perf_produce(const perf_produce_options& o, const global_optio
     if (o.linger_ms >= 0) {
         props->push_back({"linger.ms", std::to_string(o.linger_ms)});
     }
+    // Declared before the client: librdkafka points at it without copying, so it must
+    // outlive the client, also when an error returns before the final flush.
+    const std::string payload = random_letters(o.record_size);
     const auto epoch = steady::now();
     perf_sink sink(epoch);
     client_options copts{.type = RD_KAFKA_PRODUCER, .overrides = std::move(*props), .sink = &sink};
@@ -165,7 +168,6 @@ outcome<void> run_perf_produce(const perf_produce_options& o, const global_optio
     }
     FJORD_CLI_TRY(existing_topic(*c, g, o.topic));
     topic_ptr topic(rd_kafka_topic_new(c->get(), o.topic.c_str(), nullptr));
-    const std::string payload = random_letters(o.record_size);
 
     install_interrupt_handler();
     const auto start = steady::now();

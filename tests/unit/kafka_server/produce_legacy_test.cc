@@ -344,5 +344,27 @@ TEST_F(ProduceLegacyTest, AcksZeroV0SendsNoResponseButAppends) {
     EXPECT_EQ(stored_batch("t").second.size(), 3u);
 }
 
+TEST_F(ProduceLegacyTest, AcksZeroWithAFailedPartitionClosesTheConnectionAsKafkaDoes) {
+    produce_request req;
+    req.acks = 0;
+    req.topics.push_back({.name = "nope", .partitions = {{.partition_index = 0, .records = encode_set(three(0))}}});
+    request_header h{.api_key = produce_request::key, .api_version = 0, .correlation_id = ++correlation,
+                     .client_id = "sarama"};
+    auto r = call_frame(encode_request_frame(h, request{req}));
+    EXPECT_FALSE(r) << "an acks=0 produce that failed must close the connection";
+}
+
+TEST_F(ProduceLegacyTest, ACompressionBombIsBoundedByMaxMessageBytes) {
+    // ~4 KB on the wire, 4 MB once decompressed: converting it would cost many times that in
+    // memory, so decompression stops at a multiple of max.message.bytes and the set is
+    // refused as too large, with nothing appended.
+    create_topic("small", {{.name = "max.message.bytes", .value = "10000"}});
+    std::vector<legacy_msg> bomb = {{.magic = 0, .key = std::nullopt, .value = bytes(4 << 20, std::byte{'x'})}};
+    const bytes wire = gzip_wrapper(0, encode_set(bomb));
+    ASSERT_LT(wire.size(), 10000u);
+    EXPECT_EQ(produce(0, "small", wire).error_code, 10);
+    EXPECT_TRUE(fetch_all("small").empty());
+}
+
 }  // namespace
 }  // namespace fjord::kafka

@@ -105,8 +105,8 @@ TEST_F(SendFile, PeerResetDuringFileRangeIsAnAsioError) {
     ::close(peer);  // RST
     runner.join();
 
-    const std::error_code reset_ec(boost::system::error_code(asio::error::connection_reset));
-    const std::error_code pipe_ec(boost::system::error_code(asio::error::broken_pipe));
+    const std::error_code reset_ec{boost::system::error_code(asio::error::connection_reset)};
+    const std::error_code pipe_ec{boost::system::error_code(asio::error::broken_pipe)};
     EXPECT_TRUE(got == reset_ec || got == pipe_ec) << got.category().name() << ": " << got.message();
 }
 

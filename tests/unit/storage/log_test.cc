@@ -544,6 +544,24 @@ TEST_F(Log, ScanHeadersVisitsEveryBatchFromAnOffsetAcrossSegments) {
     EXPECT_TRUE(bases.empty());
 }
 
+TEST(Segment, FsyncFailureIsSticky) {
+    // Linux reports a writeback error to one fsync only; a later fsync of the same file
+    // must not report success for the pages that error dropped.
+    io::fault_injecting_filesystem fs(5);
+    ASSERT_TRUE(fs.create_directories("/seg"));
+    segment::context ctx{.fs = fs, .dir = "/seg", .index_interval_bytes = 4096, .log = make_logger("storage")};
+    auto seg = segment::create(ctx, offset{0});
+    ASSERT_TRUE(seg);
+    auto batch = make_batch(2);
+    auto h = record::read_header(batch);
+    ASSERT_TRUE((*seg)->append(batch, *h));
+    fs.fail_sync_after(0);
+    EXPECT_FALSE((*seg)->sync_file());
+    fs.clear_faults();
+    EXPECT_EQ((*seg)->sync_file().error(), errc::io_error);
+    EXPECT_EQ((*seg)->sync().error(), errc::io_error);
+}
+
 TEST_F(Log, EveryAppendPolicySyncsBeforeReturning) {
     cfg.flush = flush_policy::every_append;
     open_log();

@@ -1,7 +1,14 @@
+// produce_handler: Produce v0-7. Checks each partition's records (one magic-2 batch on
+// v3+; on v0-2 a legacy message set is up-converted first), appends through the cluster
+// seam, and for acks=all answers each partition only once its batch is durable (the
+// cluster's flusher, group commit). acks=0 sends no response; a failed partition then
+// closes the connection, as Kafka does.
 #include "kafka/server/handlers/produce.h"
 
+#include <algorithm>
 #include <variant>
 
+#include "base/errc.h"
 #include "record/batch.h"
 #include "record/legacy_convert.h"
 #include "record/legacy_errc.h"
@@ -13,6 +20,8 @@ inline constexpr int16_t invalid_timestamp = 32;
 inline constexpr int16_t unsupported_compression_type = 76;
 // The last Produce version that may carry a legacy (magic 0/1) message set.
 inline constexpr int16_t last_legacy_version = 2;
+// A legacy set may decompress to at most this many times the topic's max.message.bytes.
+inline constexpr uint64_t legacy_expansion_limit = 8;
 
 // Facts §3.4: each partition carries exactly one magic-2 batch; zstd needs Produce v7.
 // Magic 0/1 here (v3+) is INVALID_RECORD, like Kafka's ProduceRequest.validateRecords;
@@ -47,6 +56,12 @@ int16_t legacy_error_code(std::error_code ec) {
     if (ec == make_error_code(record::legacy_errc::invalid_timestamp)) {
         return invalid_timestamp;
     }
+    if (ec == make_error_code(record::errc::decompressed_too_large)) {
+        return error_code::message_too_large;  // above the bound prepare() derives from max.message.bytes
+    }
+    if (ec == make_error_code(record::legacy_errc::zstd_wrapper)) {
+        return unsupported_compression_type;  // Kafka: zstd needs Produce v7
+    }
     if (ec.category() == record::legacy_category()) {
         return error_code::invalid_record;
     }
@@ -59,7 +74,16 @@ using prepared_records = std::variant<int16_t, std::span<std::byte>, bytes>;
 
 prepared_records prepare(const request_context& ctx, const std::string& topic, std::optional<bytes>& records) {
     if (ctx.api_version <= last_legacy_version && records && record::looks_like_legacy_set(*records)) {
-        const auto limit = static_cast<size_t>(ctx.cluster->config().log_defaults.decompress_limit_bytes);
+        // Conversion costs several times the decompressed size in memory, so bound it by the
+        // topic's max.message.bytes before and while decompressing (the converted batch must
+        // fit it anyway), not only by the storage's general decompression limit.
+        auto config = ctx.cluster->describe_topic_config(topic);
+        const auto& log_config = config ? config->effective : ctx.cluster->config().log_defaults;
+        if (records->size() > log_config.max_message_bytes) {
+            return error_code::message_too_large;
+        }
+        const auto limit = static_cast<size_t>(
+            std::min<uint64_t>(log_config.decompress_limit_bytes, legacy_expansion_limit * log_config.max_message_bytes));
         auto converted = record::convert_legacy_message_set(*records, limit);
         if (!converted) {
             ctx.logger->debug("{} Produce v{} to '{}': legacy message set refused: {}", ctx.peer, ctx.api_version,
@@ -85,8 +109,7 @@ boost::asio::awaitable<handler_result> produce_handler::handle(request_context c
     struct durability_wait {
         size_t topic_index;  // indices: the response vectors grow while we collect
         size_t partition_index;
-        cluster::topic_partition tp;
-        offset end;
+        cluster::produce_result produced;
     };
     std::vector<durability_wait> awaiting_durability;
     for (auto& topic : req.topics) {
@@ -115,22 +138,35 @@ boost::asio::awaitable<handler_result> produce_handler::handle(request_context c
             pr.log_append_time_ms = r->log_append_time;
             pr.log_start_offset = r->log_start_offset.value();
             if (req.acks == -1) {
-                awaiting_durability.push_back(
-                    {resp.responses.size() - 1, tr.partitions.size() - 1, std::move(tp), r->last_offset + 1});
+                awaiting_durability.push_back({resp.responses.size() - 1, tr.partitions.size() - 1, std::move(*r)});
             }
         }
     }
     // acks=all: every partition's flush was started at its append, so they overlap; answer
     // each partition only once its batch is durable (group commit, docs/guarantees.md).
     for (auto& w : awaiting_durability) {
-        if (auto d = co_await ctx.cluster->wait_durable(w.tp, w.end); !d) {
+        if (auto d = co_await ctx.cluster->wait_durable(w.produced); !d) {
             auto& pr = resp.responses[w.topic_index].partitions[w.partition_index];
             pr.error_code = kafka_error_code(d.error());
             pr.base_offset = -1;
-            ctx.logger->warn("[{}] acks=all produce not made durable: {}", w.tp.dir_name(), d.error().message());
+            pr.log_append_time_ms = -1;
+            pr.log_start_offset = -1;
+            ctx.logger->warn("[{}] acks=all produce not made durable: {}", w.produced.partition_log->name(),
+                             d.error().message());
         }
     }
     if (req.acks == 0) {
+        // No response; but like Kafka, close the connection when a partition failed, so the
+        // client learns of it (its next request fails and it reconnects).
+        for (const auto& tr : resp.responses) {
+            for (const auto& pr : tr.partitions) {
+                if (pr.error_code != error_code::none) {
+                    ctx.logger->info("{} acks=0 produce to '{}' [{}] failed with error {}: closing the connection",
+                                     ctx.peer, tr.name, pr.partition_index, pr.error_code);
+                    co_return make_error_code(fjord::errc::invalid_argument);
+                }
+            }
+        }
         co_return std::optional<net::response>{};
     }
     co_return respond(ctx, resp);
