@@ -8,20 +8,14 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-
-#include "cluster/local_cluster.h"
+#include "handler_fixture.h"
 #include "kafka/protocol/errc.h"
-#include "kafka/protocol/frame.h"
-#include "kafka/server/make_handler.h"
 #include "record/builder.h"
 
 namespace fjord::kafka {
 namespace {
 
-using handle_result = result<std::optional<net::response>>;
+using testing::handle_result;
 
 bytes make_batch(int n, size_t value_bytes = 8) {
     record::batch_builder b;
@@ -33,100 +27,8 @@ bytes make_batch(int n, size_t value_bytes = 8) {
     return *r;
 }
 
-// A named coroutine (no capturing lambda): runs the handler and stores its result.
-boost::asio::awaitable<void> run_handler(net::request_handler* h, bytes frame,
-                                         std::shared_ptr<std::optional<handle_result>> out) {
-    const net::connection_info conn{.id = 1, .peer = "test:1"};
-    auto r = co_await h->handle(conn, std::move(frame));
-    out->emplace(std::move(r));
-}
-
-struct HandlerTest : ::testing::Test {
-    std::string dir;
-    std::unique_ptr<io::filesystem> fs = io::make_posix_filesystem();
-    manual_clock clk;
-    std::unique_ptr<cluster::local_cluster> cluster;
-    std::unique_ptr<net::request_handler> handler;
-    boost::asio::io_context io;
-    int32_t correlation = 0;
-
-    void SetUp() override {
-        char tmpl[] = "/tmp/fjord-kafka-server-XXXXXX";
-        ASSERT_NE(mkdtemp(tmpl), nullptr);
-        dir = tmpl;
-        cluster::cluster_config cfg;
-        cfg.log_dirs = {dir};
-        cfg.num_partitions = 3;
-        cfg.log_defaults.segment_bytes = 1 << 20;
-        auto c = cluster::make_local_cluster(*fs, clk, cfg);
-        ASSERT_TRUE(c) << c.error().message();
-        cluster = std::move(*c);
-        handler = make_request_handler(*cluster);
-    }
-    void TearDown() override {
-        handler.reset();
-        cluster.reset();
-        std::filesystem::remove_all(dir);
-    }
-
-    // Starts a request without running the io_context.
-    std::shared_ptr<std::optional<handle_result>> start_frame(bytes frame) {
-        auto out = std::make_shared<std::optional<handle_result>>();
-        boost::asio::co_spawn(io, run_handler(handler.get(), std::move(frame), out), boost::asio::detached);
-        return out;
-    }
-    handle_result call_frame(bytes frame) {
-        auto out = start_frame(std::move(frame));
-        io.restart();
-        io.run();
-        EXPECT_TRUE(out->has_value());
-        return std::move(**out);
-    }
-    template<typename Req>
-    bytes frame_of(int16_t version, const Req& req) {
-        request_header h{.api_key = Req::key, .api_version = version, .correlation_id = ++correlation,
-                         .client_id = "unit-test"};
-        return encode_request_frame(h, request{req});
-    }
-    static bytes flatten(const net::response& resp) {
-        bytes out;
-        for (const auto& c : resp.chunks) {
-            if (const auto* b = std::get_if<bytes>(&c)) {
-                out.insert(out.end(), b->begin(), b->end());
-            } else {
-                const auto& f = std::get<net::file_chunk>(c);
-                bytes buf(f.length);
-                EXPECT_EQ(pread(f.fd, buf.data(), f.length, static_cast<off_t>(f.offset)),
-                          static_cast<ssize_t>(f.length));
-                out.insert(out.end(), buf.begin(), buf.end());
-            }
-        }
-        return out;
-    }
-    template<typename Resp>
-    Resp decode_response(int16_t version, const net::response& resp) {
-        bytes data = flatten(resp);
-        EXPECT_EQ(resp.size_bytes(), data.size());
-        reader r(data);
-        response_header h;
-        EXPECT_TRUE(h.decode_from(r, response_header_version(Resp::key, version)));
-        EXPECT_EQ(h.correlation_id, correlation);
-        auto body = Resp::decode(r, version);
-        EXPECT_TRUE(body) << body.error().message();
-        EXPECT_EQ(r.remaining(), 0u);
-        return body ? *body : Resp{};
-    }
-    // Sends `req` and decodes the response of type Resp.
-    template<typename Resp, typename Req>
-    Resp call(int16_t version, const Req& req) {
-        auto r = call_frame(frame_of(version, req));
-        EXPECT_TRUE(r) << r.error().message();
-        EXPECT_TRUE(r && r->has_value());
-        if (!r || !r->has_value()) {
-            return Resp{};
-        }
-        return decode_response<Resp>(version, **r);
-    }
+struct HandlerTest : testing::handler_fixture {
+    void configure(cluster::cluster_config& cfg) override { cfg.num_partitions = 3; }
 
     void create_topic(const std::string& name, int32_t partitions,
                       std::vector<create_topics_request::creatable_topic::creatable_topic_config> configs = {}) {

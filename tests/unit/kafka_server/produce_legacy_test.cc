@@ -12,14 +12,8 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-
 #include "../record/legacy_test_util.h"
-#include "cluster/local_cluster.h"
-#include "kafka/protocol/frame.h"
-#include "kafka/server/make_handler.h"
+#include "handler_fixture.h"
 #include "record/batch.h"
 #include "record/builder.h"
 
@@ -27,20 +21,12 @@ namespace fjord::kafka {
 namespace {
 
 namespace fs = std::filesystem;
-using handle_result = result<std::optional<net::response>>;
 using record::test::encode_set;
 using record::test::legacy_msg;
 using record::test::opt;
 
 constexpr int64_t ts0 = 1'700'000'000'000;
 const fs::path captures_dir = fs::path(FJORD_TEST_DATA_DIR) / "protocol";
-
-boost::asio::awaitable<void> run_handler(net::request_handler* h, bytes frame,
-                                         std::shared_ptr<std::optional<handle_result>> out) {
-    const net::connection_info conn{.id = 1, .peer = "test:1"};
-    auto r = co_await h->handle(conn, std::move(frame));
-    out->emplace(std::move(r));
-}
 
 bytes read_file(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -67,80 +53,7 @@ std::optional<std::string> str(const std::optional<bytes>& v) {
     return v ? std::optional<std::string>(std::string(as_string_view(*v))) : std::nullopt;
 }
 
-struct ProduceLegacyTest : ::testing::Test {
-    std::string dir;
-    std::unique_ptr<io::filesystem> fs = io::make_posix_filesystem();
-    manual_clock clk;
-    std::unique_ptr<cluster::local_cluster> cluster;
-    std::unique_ptr<net::request_handler> handler;
-    boost::asio::io_context io;
-    int32_t correlation = 0;
-
-    void SetUp() override {
-        char tmpl[] = "/tmp/fjord-produce-legacy-XXXXXX";
-        ASSERT_NE(mkdtemp(tmpl), nullptr);
-        dir = tmpl;
-        cluster::cluster_config cfg;
-        cfg.log_dirs = {dir};
-        cfg.log_defaults.segment_bytes = 1 << 20;
-        auto c = cluster::make_local_cluster(*fs, clk, cfg);
-        ASSERT_TRUE(c) << c.error().message();
-        cluster = std::move(*c);
-        handler = make_request_handler(*cluster);
-    }
-    void TearDown() override {
-        handler.reset();
-        cluster.reset();
-        std::filesystem::remove_all(dir);
-    }
-
-    handle_result call_frame(bytes frame) {
-        auto out = std::make_shared<std::optional<handle_result>>();
-        boost::asio::co_spawn(io, run_handler(handler.get(), std::move(frame), out), boost::asio::detached);
-        io.restart();
-        io.run();
-        EXPECT_TRUE(out->has_value());
-        return std::move(**out);
-    }
-    template<typename Resp>
-    Resp decode_response(int16_t version, const net::response& resp) {
-        bytes data;
-        for (const auto& c : resp.chunks) {
-            if (const auto* b = std::get_if<bytes>(&c)) {
-                data.insert(data.end(), b->begin(), b->end());
-            } else {
-                const auto& f = std::get<net::file_chunk>(c);
-                bytes buf(f.length);
-                EXPECT_EQ(pread(f.fd, buf.data(), f.length, static_cast<off_t>(f.offset)),
-                          static_cast<ssize_t>(f.length));
-                data.insert(data.end(), buf.begin(), buf.end());
-            }
-        }
-        reader r(data);
-        response_header h;
-        EXPECT_TRUE(h.decode_from(r, response_header_version(Resp::key, version)));
-        EXPECT_EQ(h.correlation_id, correlation);
-        auto body = Resp::decode(r, version);
-        EXPECT_TRUE(body) << body.error().message();
-        EXPECT_EQ(r.remaining(), 0u) << "response longer than v" << version << " allows";
-        return body ? *body : Resp{};
-    }
-    template<typename Resp>
-    Resp call_raw(int16_t version, bytes frame) {
-        auto r = call_frame(std::move(frame));
-        EXPECT_TRUE(r && r->has_value()) << (r ? "no response" : r.error().message());
-        if (!r || !r->has_value()) {
-            return Resp{};
-        }
-        return decode_response<Resp>(version, **r);
-    }
-    template<typename Resp, typename Req>
-    Resp call(int16_t version, const Req& req) {
-        request_header h{.api_key = Req::key, .api_version = version, .correlation_id = ++correlation,
-                         .client_id = "unit-test"};
-        return call_raw<Resp>(version, encode_request_frame(h, request{req}));
-    }
-
+struct ProduceLegacyTest : testing::handler_fixture {
     void create_topic(const std::string& name,
                       std::vector<create_topics_request::creatable_topic::creatable_topic_config> configs = {}) {
         create_topics_request req;
