@@ -23,6 +23,7 @@ public:
             case errc::unsupported: return "unsupported";
             case errc::shutting_down: return "shutting down";
             case errc::log_failed: return "log failed after an earlier I/O error";
+            case errc::timed_out: return "timed out";
         }
         return "unknown fjord error " + std::to_string(c);
     }
@@ -49,6 +50,7 @@ int16_t kafka_error_hint(errc e) noexcept {
         case errc::unsupported: return 35;
         case errc::shutting_down: return 6;
         case errc::log_failed: return 56;
+        case errc::timed_out: return 7;
     }
     return -1;  // UNKNOWN_SERVER_ERROR
 }

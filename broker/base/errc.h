@@ -24,6 +24,7 @@ enum class errc : int {
     unsupported,           // valid input we do not handle                -> UNSUPPORTED_VERSION (35)
     shutting_down,         // the component is closing                    -> NOT_LEADER_OR_FOLLOWER (6)
     log_failed,            // an earlier I/O failure fenced the log       -> KAFKA_STORAGE_ERROR (56)
+    timed_out,             // a wait ran past the caller's deadline       -> REQUEST_TIMED_OUT (7)
 };
 
 const std::error_category& fjord_category() noexcept;

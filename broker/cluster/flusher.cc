@@ -16,7 +16,7 @@
 namespace fjord::cluster {
 
 flusher::flusher(size_t threads) {
-    for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i) {
+    for (size_t i = 0; i < threads; ++i) {
         threads_.emplace_back([this] { run(); });
     }
 }
@@ -45,8 +45,12 @@ void flusher::stop() {
 }
 
 void flusher::complete(const waiter& w, std::error_code ec) {
-    *w.outcome = ec;
-    boost::asio::post(w.wake->get_executor(), std::bind(wake_timer, w.wake));
+    // The outcome is written on the waiter's executor, so it never races with a waiter
+    // that timed out and reads it there.
+    boost::asio::post(w.wake->get_executor(), [wake = w.wake, outcome = w.outcome, ec] {
+        *outcome = ec;
+        wake_timer(wake);
+    });
 }
 
 void flusher::start_flush(const std::shared_ptr<storage::log>& lg) { enqueue(lg, std::nullopt); }
@@ -116,18 +120,25 @@ void flusher::run() {
     }
 }
 
-boost::asio::awaitable<result<void>> flusher::wait_durable(std::shared_ptr<storage::log> lg, offset end) {
+boost::asio::awaitable<result<void>> flusher::wait_durable(std::shared_ptr<storage::log> lg, offset end,
+                                                          std::chrono::milliseconds timeout) {
     if (lg->flushed_offset() >= end) {
         co_return ok();
     }
     // (co_await kept out of the aggregate initialiser: GCC 12 miscompiles that.)
     auto executor = co_await boost::asio::this_coro::executor;
     auto wake = std::make_shared<boost::asio::steady_timer>(executor, boost::asio::steady_timer::time_point::max());
-    auto outcome = std::make_shared<std::error_code>();
+    if (timeout > std::chrono::milliseconds::zero()) {
+        wake->expires_after(timeout);
+    }
+    auto outcome = std::make_shared<std::optional<std::error_code>>();
     enqueue(lg, waiter{.target = end, .wake = wake, .outcome = outcome});
     co_await wake->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-    if (*outcome) {
-        co_return *outcome;
+    if (!outcome->has_value()) {
+        co_return errc::timed_out;
+    }
+    if (**outcome) {
+        co_return **outcome;
     }
     co_return ok();
 }

@@ -15,6 +15,7 @@
 // with errc::shutting_down; their executors must still exist then (they may be stopped).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -36,6 +37,7 @@ namespace fjord::cluster {
 
 class flusher {
 public:
+    // `threads` 0 starts none (tests: waits then end only by timeout or stop()).
     explicit flusher(size_t threads);
     ~flusher();
     flusher(const flusher&) = delete;
@@ -49,14 +51,18 @@ public:
     void start_flush(const std::shared_ptr<storage::log>& lg);
 
     // Completes on the caller's executor (which must be single-threaded, like a shard's)
-    // once every offset below `end` of `lg` is durable, or with the flush's error.
-    boost::asio::awaitable<result<void>> wait_durable(std::shared_ptr<storage::log> lg, offset end);
+    // once every offset below `end` of `lg` is durable, or with the flush's error, or with
+    // errc::timed_out after `timeout` (zero or negative: no timeout). A timed-out wait
+    // leaves its flush queued; only the waiter gives up.
+    boost::asio::awaitable<result<void>> wait_durable(std::shared_ptr<storage::log> lg, offset end,
+                                                      std::chrono::milliseconds timeout = {});
 
 private:
     struct waiter {
         offset target;
         std::shared_ptr<boost::asio::steady_timer> wake;  // expired on completion
-        std::shared_ptr<std::error_code> outcome;         // written before `wake` is expired
+        // Set on the waiter's own executor (posted there), right before `wake` expires.
+        std::shared_ptr<std::optional<std::error_code>> outcome;
     };
     struct pending_log {
         std::shared_ptr<storage::log> log;

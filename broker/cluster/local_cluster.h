@@ -137,8 +137,10 @@ public:
 
     // Completes (on the caller's single-threaded executor) once the batch `produced`
     // describes is durable: group commit through the flusher pool. Errors: the flush's
-    // storage error (errc::log_failed once the log is fenced or deleted), shutting_down.
-    boost::asio::awaitable<result<void>> wait_durable(const produce_result& produced);
+    // storage error (errc::log_failed once the log is fenced or deleted), shutting_down,
+    // timed_out after `timeout` (the Produce request's timeout_ms; <= 0: none).
+    boost::asio::awaitable<result<void>> wait_durable(const produce_result& produced,
+                                                      std::chrono::milliseconds timeout = {});
 
     // A fresh producer id (epoch 0) for an idempotent producer.
     result<producer_identity> init_producer_id();

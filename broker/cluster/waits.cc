@@ -44,8 +44,9 @@ boost::asio::awaitable<void> local_cluster::wait_for_append(uint64_t seen, std::
     }
 }
 
-boost::asio::awaitable<result<void>> local_cluster::wait_durable(const produce_result& produced) {
-    co_return co_await flusher_->wait_durable(produced.partition_log, produced.last_offset + 1);
+boost::asio::awaitable<result<void>> local_cluster::wait_durable(const produce_result& produced,
+                                                                std::chrono::milliseconds timeout) {
+    co_return co_await flusher_->wait_durable(produced.partition_log, produced.last_offset + 1, timeout);
 }
 
 }  // namespace fjord::cluster

@@ -41,11 +41,12 @@ struct FlusherTest : ::testing::Test {
         return a->last_offset + 1;
     }
     // Starts a wait; `*out` is set when it completes.
-    void spawn_wait(flusher& f, offset end, std::optional<std::error_code>* out) {
+    void spawn_wait(flusher& f, offset end, std::optional<std::error_code>* out,
+                    std::chrono::milliseconds timeout = {}) {
         boost::asio::co_spawn(
             io,
-            [&f, this, end, out]() -> boost::asio::awaitable<void> {
-                auto r = co_await f.wait_durable(lg, end);
+            [&f, this, end, out, timeout]() -> boost::asio::awaitable<void> {
+                auto r = co_await f.wait_durable(lg, end, timeout);
                 *out = r ? std::error_code{} : r.error();
             },
             boost::asio::detached);
@@ -99,6 +100,20 @@ TEST_F(FlusherTest, FailedFsyncFailsTheWaiters) {
     ASSERT_TRUE(done.has_value());
     EXPECT_EQ(*done, make_error_code(errc::io_error));
     EXPECT_TRUE(lg->failed());
+}
+
+TEST_F(FlusherTest, AWaitThatNoFlushServesTimesOut) {
+    flusher f(0);  // no threads: nothing ever flushes
+    const offset end = append(1);
+    std::optional<std::error_code> done;
+    spawn_wait(f, end, &done, std::chrono::milliseconds(20));
+    io.run_for(std::chrono::seconds(10));
+    ASSERT_TRUE(done.has_value());
+    EXPECT_EQ(*done, make_error_code(errc::timed_out));
+    EXPECT_LT(lg->flushed_offset(), end);
+    f.stop();  // the abandoned waiter is completed (posted, never read) without harm
+    io.restart();
+    io.run_for(std::chrono::milliseconds(100));
 }
 
 TEST_F(FlusherTest, StopReleasesWaitersWithShuttingDown) {

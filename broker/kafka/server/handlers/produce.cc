@@ -6,6 +6,7 @@
 #include "kafka/server/handlers/produce.h"
 
 #include <algorithm>
+#include <chrono>
 #include <variant>
 
 #include "base/errc.h"
@@ -144,8 +145,16 @@ boost::asio::awaitable<handler_result> produce_handler::handle(request_context c
     }
     // acks=all: every partition's flush was started at its append, so they overlap; answer
     // each partition only once its batch is durable (group commit, docs/guarantees.md).
+    // The request's timeout_ms bounds the whole wait (REQUEST_TIMED_OUT past it, as Kafka).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(req.timeout_ms);
     for (auto& w : awaiting_durability) {
-        if (auto d = co_await ctx.cluster->wait_durable(w.produced); !d) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (req.timeout_ms > 0) {
+            left = std::max(left, std::chrono::milliseconds(1));
+        } else {
+            left = std::chrono::milliseconds::zero();  // no timeout
+        }
+        if (auto d = co_await ctx.cluster->wait_durable(w.produced, left); !d) {
             auto& pr = resp.responses[w.topic_index].partitions[w.partition_index];
             pr.error_code = kafka_error_code(d.error());
             pr.base_offset = -1;
