@@ -16,12 +16,14 @@ enum class bug {
     ack_before_fsync,                 // follower acks, and leader counts itself, before fsync
     serve_before_own_term_commit,     // new leader reports ready before its no-op commits
     truncate_committed_on_conflict,   // on a conflict, follower truncates from its commit index
+    allow_two_uncommitted_config_changes, // leader accepts a config change while one is uncommitted
 };
 
 inline constexpr std::array all_bugs{
     bug::vote_before_persist,          bug::commit_previous_term_by_counting,
     bug::skip_prev_log_term_check,     bug::ack_before_fsync,
     bug::serve_before_own_term_commit, bug::truncate_committed_on_conflict,
+    bug::allow_two_uncommitted_config_changes,
 };
 
 constexpr std::string_view to_string(bug b) {
@@ -33,6 +35,7 @@ constexpr std::string_view to_string(bug b) {
         case bug::ack_before_fsync: return "ack_before_fsync";
         case bug::serve_before_own_term_commit: return "serve_before_own_term_commit";
         case bug::truncate_committed_on_conflict: return "truncate_committed_on_conflict";
+        case bug::allow_two_uncommitted_config_changes: return "allow_two_uncommitted_config_changes";
     }
     return "?";
 }

@@ -17,6 +17,13 @@ public:
             case errc::persist_failed: return "term/vote could not be persisted";
             case errc::log_failed: return "log append failed";
             case errc::not_committed: return "entries are not committed";
+            case errc::config_change_in_progress: return "a configuration change is not committed yet";
+            case errc::not_ready: return "leader has not committed an entry of its term yet";
+            case errc::not_caught_up: return "learner has not caught up with the leader";
+            case errc::not_a_learner: return "not a learner";
+            case errc::already_member: return "already a member";
+            case errc::not_a_member: return "not a member";
+            case errc::last_voter: return "cannot remove the last voter";
         }
         return "unknown raft error";
     }

@@ -13,6 +13,13 @@ enum class errc : int {
     persist_failed,          // the state_store could not make term/vote durable
     log_failed,              // the log refused an append
     not_committed,           // prefix deletion past the commit index
+    config_change_in_progress, // a configuration entry is not committed yet (one at a time)
+    not_ready,               // the leader's own-term no-op has not committed yet
+    not_caught_up,           // learner too far behind the leader to be promoted
+    not_a_learner,           // promote of a node that is not a learner
+    already_member,          // add of a node that is already a voter/learner
+    not_a_member,            // remove of a node that is not in the configuration
+    last_voter,              // removing the only voter
 };
 
 const std::error_category& raft_category() noexcept;

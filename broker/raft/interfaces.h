@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "base/result.h"
@@ -33,12 +34,18 @@ public:
     virtual void truncate_suffix(index from) = 0;
     // Up to max_count entries starting at from. REQUIRES: start_index() <= from.
     virtual std::vector<entry> read(index from, std::size_t max_count) const = 0;
-    // Retention: drops every entry below new_start; term_at(new_start-1) stays known.
+    // Retention: drops every entry below new_start; term_at(new_start-1) stays known, and so
+    // does `base_config` (the encoded membership in effect at new_start-1), returned by
+    // base_config() from then on, also after a restart.
     // REQUIRES: start_index() <= new_start <= last_index()+1.
-    virtual void delete_prefix(index new_start) = 0;
-    // Drops the whole log; it continues at `start` with term_at(start-1) == prev_term and
-    // durable_index() == start-1 once this returns (the reset is durable on return).
-    virtual void reset_to(index start, fjord::term prev_term) = 0;
+    virtual void delete_prefix(index new_start, std::string base_config) = 0;
+    // Drops the whole log; it continues at `start` with term_at(start-1) == prev_term,
+    // base_config() == base_config and durable_index() == start-1 once this returns (the reset
+    // is durable on return).
+    virtual void reset_to(index start, fjord::term prev_term, std::string base_config) = 0;
+    // The membership (encoded) in effect at start_index()-1; empty if never set (the node
+    // then uses its bootstrap configuration).
+    virtual std::string base_config() const = 0;
 
     fjord::term last_term() const { return term_at(last_index()).value_or(no_term); }
 };

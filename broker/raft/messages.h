@@ -5,6 +5,7 @@
 // carry the term the candidate would move to, without having moved).
 #pragma once
 
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -49,6 +50,7 @@ struct install_start {
     index start{0};
     fjord::term prev_term = no_term;  // term of the entry at start-1
     index leader_commit = no_index;
+    std::string config;  // membership::encode() of the configuration in effect at start-1
 };
 
 using message_body =

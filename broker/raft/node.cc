@@ -12,9 +12,8 @@ namespace fjord::raft {
 
 node::node(config cfg, log& lg, transport& tr, state_store& st, const fjord::clock& clk, random_source& rnd)
     : cfg_(std::move(cfg)), log_(lg), transport_(tr), store_(st), clock_(clk), random_(rnd), hs_(store_.load()) {
-    FJORD_ASSERT(std::find(cfg_.voters.begin(), cfg_.voters.end(), cfg_.self) != cfg_.voters.end(),
-                 "node {} is not in its voter list", cfg_.self);
     commit_ = log_.start_index() - 1;
+    reload_config();
     start_election_timer();
 }
 
@@ -43,9 +42,10 @@ void node::tick() {
         }
         if (cfg_.check_quorum && now >= check_quorum_deadline_) {
             const auto window = std::chrono::duration_cast<ns>(cfg_.election_timeout);
-            std::size_t heard = 1;
+            const membership& c = configuration();
+            std::size_t heard = self_voter() ? 1 : 0;
             for (auto& [peer, p] : progress_) {
-                if (now - p.last_heard <= window) {
+                if (c.is_voter(peer) && now - p.last_heard <= window) {
                     ++heard;
                 }
             }
@@ -57,6 +57,10 @@ void node::tick() {
         return;
     }
     if (now >= election_deadline_) {
+        if (!self_voter()) {
+            start_election_timer();  // learners and non-members never start elections
+            return;
+        }
         if (cfg_.pre_vote) {
             become_pre_candidate();
         } else {
@@ -100,7 +104,7 @@ void node::become_pre_candidate() {
         become_candidate(false);
         return;
     }
-    for (node_id v : cfg_.voters) {
+    for (node_id v : configuration().voters) {
         if (v != cfg_.self) {
             message m{cfg_.self, v, hs_.current_term + 1,
                       vote_request{log_.last_index(), log_.last_term(), true, false}};
@@ -127,7 +131,7 @@ void node::become_candidate(bool transfer) {
         become_leader();
         return;
     }
-    for (node_id v : cfg_.voters) {
+    for (node_id v : configuration().voters) {
         if (v != cfg_.self) {
             send(v, vote_request{log_.last_index(), log_.last_term(), false, transfer});
         }
@@ -140,14 +144,7 @@ void node::become_leader() {
     votes_.clear();
     progress_.clear();
     const ns now = clock_.monotonic();
-    for (node_id v : cfg_.voters) {
-        if (v != cfg_.self) {
-            progress p;
-            p.next = log_.last_index() + 1;
-            p.last_heard = now;
-            progress_.emplace(v, p);
-        }
-    }
+    sync_progress();
     // A new leader appends a no-op of its own term: it cannot commit (or serve) anything
     // until an entry of its own term commits.
     std::vector<entry> noop{entry{hs_.current_term, entry_kind::noop, {}}};
@@ -155,6 +152,7 @@ void node::become_leader() {
         (void)become_follower(hs_.current_term, std::nullopt);
         return;
     }
+    note_appended(log_.last_index(), noop);
     noop_index_ = log_.last_index();
     heartbeat_deadline_ = now + cfg_.heartbeat_interval;
     check_quorum_deadline_ = now + std::chrono::duration_cast<ns>(cfg_.election_timeout);
@@ -280,8 +278,8 @@ void node::on_vote_response(const message& m, const vote_response& r) {
             }
             return;
         }
-        if (m.term != hs_.current_term + 1) {
-            return;  // a stale pre-vote round
+        if (m.term != hs_.current_term + 1 || !configuration().is_voter(m.from)) {
+            return;  // a stale pre-vote round, or not a voter of our configuration
         }
         votes_.insert(m.from);
         if (votes_.size() >= majority()) {
@@ -289,7 +287,7 @@ void node::on_vote_response(const message& m, const vote_response& r) {
         }
         return;
     }
-    if (role_ != role::candidate || m.term != hs_.current_term || !r.granted) {
+    if (role_ != role::candidate || m.term != hs_.current_term || !r.granted || !configuration().is_voter(m.from)) {
         return;
     }
     votes_.insert(m.from);
@@ -351,7 +349,8 @@ void node::on_install_start(const message& m, const install_start& r) {
         // Invariant: everything below r.start is committed, so nothing committed here is lost.
         FJORD_ASSERT(commit_ < r.start, "node {}: install at {} below commit {} with another term", cfg_.self,
                      r.start, commit_);
-        log_.reset_to(r.start, r.prev_term);
+        log_.reset_to(r.start, r.prev_term, r.config);
+        reload_config();
         verified_end_ = prev;
     }
     const index new_commit = std::min(r.leader_commit, verified_end_);
@@ -393,6 +392,7 @@ void node::on_append_request(const message& m, const append_request& r) {
         resp.conflict_index = first;
         if (has_bug(bug::truncate_committed_on_conflict) && commit_ >= log_.start_index()) {
             log_.truncate_suffix(std::min(first, commit_));  // BUG: removes committed entries
+            note_truncated(std::min(first, commit_));
         }
         send(m.from, resp);
         return;
@@ -410,6 +410,7 @@ void node::on_append_request(const message& m, const append_request& r) {
             FJORD_ASSERT(i > commit_ || has_bug(bug::skip_prev_log_term_check),
                          "node {}: conflict at committed index {} (commit {})", cfg_.self, i, commit_);
             log_.truncate_suffix(i);
+            note_truncated(i);
             break;
         }
     }
@@ -419,6 +420,7 @@ void node::on_append_request(const message& m, const append_request& r) {
             send(m.from, append_response{false, no_index, log_.last_index() + 1, no_term});
             return;
         }
+        note_appended(log_.last_index() - static_cast<int64_t>(rest.size()) + 1, rest);
     }
     const index end = r.prev_index + static_cast<int64_t>(r.entries.size());
     verified_end_ = std::max(verified_end_, end);
@@ -440,7 +442,7 @@ void node::on_log_durable() {
 }
 
 void node::on_timeout_now(const message& m) {
-    if (m.term != hs_.current_term || role_ == role::leader) {
+    if (m.term != hs_.current_term || role_ == role::leader || !self_voter()) {
         return;
     }
     become_candidate(true);
@@ -467,7 +469,8 @@ void node::send_append(node_id peer, bool heartbeat) {
     }
     if (p.next < log_.start_index()) {
         // The follower needs entries retention deleted: move it to our start index.
-        install_start inst{log_.start_index(), log_.term_at(log_.start_index() - 1).value_or(no_term), commit_};
+        install_start inst{log_.start_index(), log_.term_at(log_.start_index() - 1).value_or(no_term), commit_,
+                           base_.encode()};
         p.next = log_.start_index();
         ++p.inflight;
         send(peer, inst);
@@ -559,9 +562,18 @@ void node::maybe_commit() {
     if (role_ != role::leader) {
         return;
     }
-    std::vector<index> matches{own_match()};
+    const membership& c = configuration();
+    std::vector<index> matches;
+    if (self_voter()) {
+        matches.push_back(own_match());
+    }
     for (auto& [peer, p] : progress_) {
-        matches.push_back(p.match);
+        if (c.is_voter(peer)) {
+            matches.push_back(p.match);
+        }
+    }
+    if (matches.size() < majority()) {
+        return;
     }
     std::sort(matches.begin(), matches.end(), std::greater<>());
     const index candidate = matches[majority() - 1];
@@ -573,6 +585,10 @@ void node::maybe_commit() {
         return;
     }
     commit_ = candidate;
+    // A leader removed from the voters steps down once that configuration commits.
+    if (configuration_index() <= commit_ && !self_voter()) {
+        (void)become_follower(hs_.current_term, std::nullopt);
+    }
 }
 
 result<index> node::propose(std::string payload) {
@@ -586,6 +602,7 @@ result<index> node::propose(std::string payload) {
     if (!log_.append(e)) {
         return errc::log_failed;
     }
+    note_appended(log_.last_index(), e);
     replicate_all(false);
     return log_.last_index();
 }
@@ -594,7 +611,7 @@ result<void> node::transfer_leadership(node_id target) {
     if (role_ != role::leader) {
         return errc::not_leader;
     }
-    if (!progress_.contains(target)) {
+    if (!progress_.contains(target) || !configuration().is_voter(target)) {
         return errc::not_a_voter;
     }
     transfer_target_ = target;
@@ -611,10 +628,164 @@ result<void> node::delete_prefix(index new_start) {
         return errc::not_committed;
     }
     if (new_start > log_.start_index()) {
-        log_.delete_prefix(new_start);
+        membership base = config_at(new_start - 1);
+        log_.delete_prefix(new_start, base.encode());
+        base_ = std::move(base);
+        configs_.erase(configs_.begin(), configs_.lower_bound(new_start));
     }
     return ok();
 }
+
+// ---------------------------------------------------------------------------------------
+// membership
+
+membership node::config_at(index i) const {
+    auto it = configs_.upper_bound(i);
+    if (it == configs_.begin()) {
+        return base_;
+    }
+    return std::prev(it)->second;
+}
+
+void node::reload_config() {
+    base_ = membership{cfg_.voters, cfg_.learners};
+    if (auto b = membership::decode(log_.base_config())) {
+        base_ = std::move(*b);
+    }
+    configs_.clear();
+    const index last = log_.last_index();
+    for (index i = log_.start_index(); i <= last;) {
+        const auto batch = log_.read(i, 256);
+        if (batch.empty()) {
+            break;
+        }
+        note_appended(i, batch);
+        i = i + static_cast<int64_t>(batch.size());
+    }
+}
+
+void node::note_appended(index first, const std::vector<entry>& es) {
+    bool changed = false;
+    for (std::size_t k = 0; k < es.size(); ++k) {
+        if (es[k].kind == entry_kind::config) {
+            auto m = membership::decode(es[k].payload);
+            FJORD_ASSERT(m.has_value(), "node {}: bad configuration entry '{}'", cfg_.self, es[k].payload);
+            configs_[first + static_cast<int64_t>(k)] = std::move(*m);
+            changed = true;
+        }
+    }
+    if (changed && role_ == role::leader) {
+        sync_progress();
+    }
+}
+
+void node::note_truncated(index from) {
+    configs_.erase(configs_.lower_bound(from), configs_.end());
+}
+
+void node::sync_progress() {
+    const membership& c = configuration();
+    std::erase_if(progress_, [&](const auto& kv) { return !c.is_member(kv.first); });
+    const ns now = clock_.monotonic();
+    const auto add = [&](node_id n) {
+        if (n != cfg_.self && !progress_.contains(n)) {
+            progress p;
+            p.next = log_.last_index() + 1;
+            p.last_heard = now;
+            progress_.emplace(n, p);
+        }
+    };
+    for (node_id v : c.voters) {
+        add(v);
+    }
+    for (node_id l : c.learners) {
+        add(l);
+    }
+    if (transfer_target_ && !c.is_voter(*transfer_target_)) {
+        transfer_target_.reset();
+    }
+}
+
+result<index> node::propose_config(membership next) {
+    std::vector<entry> e{entry{hs_.current_term, entry_kind::config, next.encode()}};
+    if (!log_.append(e)) {
+        return errc::log_failed;
+    }
+    note_appended(log_.last_index(), e);
+    replicate_all(false);
+    maybe_commit();  // a shrinking voter set may commit at once
+    return log_.last_index();
+}
+
+result<void> node::change_allowed() const {
+    if (role_ != role::leader) {
+        return errc::not_leader;
+    }
+    if (transfer_target_) {
+        return errc::transfer_in_progress;
+    }
+    // Ongaro's single-server fix: no change before an entry of the leader's term committed.
+    if (!is_ready()) {
+        return errc::not_ready;
+    }
+    if (configuration_index() > commit_ && !has_bug(bug::allow_two_uncommitted_config_changes)) {
+        return errc::config_change_in_progress;  // at most one uncommitted configuration entry
+    }
+    return ok();
+}
+
+result<index> node::add_learner(node_id n) {
+    FJORD_TRY(change_allowed());
+    membership next = configuration();
+    if (next.is_member(n)) {
+        return errc::already_member;
+    }
+    next.learners.push_back(n);
+    return propose_config(std::move(next));
+}
+
+result<index> node::add_voter(node_id n) {
+    if (configuration().is_learner(n)) {
+        return promote_learner(n);
+    }
+    FJORD_TRY(change_allowed());
+    membership next = configuration();
+    if (next.is_member(n)) {
+        return errc::already_member;
+    }
+    next.voters.push_back(n);
+    return propose_config(std::move(next));
+}
+
+result<index> node::promote_learner(node_id n) {
+    FJORD_TRY(change_allowed());
+    membership next = configuration();
+    if (!next.is_learner(n)) {
+        return errc::not_a_learner;
+    }
+    const auto it = progress_.find(n);
+    if (it == progress_.end() || it->second.match < log_.last_index() - cfg_.promote_max_lag) {
+        return errc::not_caught_up;
+    }
+    std::erase(next.learners, n);
+    next.voters.push_back(n);
+    return propose_config(std::move(next));
+}
+
+result<index> node::remove_member(node_id n) {
+    FJORD_TRY(change_allowed());
+    membership next = configuration();
+    if (!next.is_member(n)) {
+        return errc::not_a_member;
+    }
+    if (next.is_voter(n) && next.voters.size() == 1) {
+        return errc::last_voter;
+    }
+    std::erase(next.voters, n);
+    std::erase(next.learners, n);
+    return propose_config(std::move(next));
+}
+
 
 void node::maybe_send_timeout_now() {
     if (!transfer_target_) {

@@ -3,7 +3,8 @@
 // Owns: role (follower / pre-candidate / candidate / leader), the in-memory commit index,
 // leader-side progress per follower, and the timers. Driven only by step() (a message
 // arrived), tick() (time passed; reads the clock), on_log_durable() (the log's
-// durable_index moved) and the client calls propose() / transfer_leadership().
+// durable_index moved) and the client calls propose() / transfer_leadership() and the
+// one-server membership changes (add_learner / promote_learner / add_voter / remove_member).
 // Not thread-safe: one thread drives a node.
 //
 // Invariants (checked by tests/sim after every event):
@@ -12,6 +13,8 @@
 //    replicated durably on a majority, counted for entries of the current term only;
 //  - a follower acknowledges only entries that are durable in its log;
 //  - is_ready() is true only on a leader whose own-term no-op has committed.
+//  - at most one configuration entry above the commit index (a config takes effect when
+//    appended); only voters of the node's configuration count, vote or campaign.
 // Lifetime: log, transport, state_store, clock and random_source must outlive the node.
 #pragma once
 
@@ -46,7 +49,24 @@ public:
     result<void> transfer_leadership(node_id target);
     // Retention: deletes the log below new_start. Only committed entries may go:
     // REQUIRES new_start <= commit_index()+1, else errc::not_committed.
+    // The configuration entry of the highest index in the log (index entry_kind::config) is
+    // the one in effect. Never deletes the membership knowledge: the configuration in effect
+    // at new_start-1 is recorded in the log (log::delete_prefix's base_config).
     result<void> delete_prefix(index new_start);
+
+    // Membership changes, one server at a time (Raft thesis §4.1). Leader only, once ready;
+    // each appends a configuration entry (effective at once) and returns its index;
+    // errc::config_change_in_progress while an earlier configuration entry is uncommitted.
+    result<index> add_learner(node_id n);
+    result<index> add_voter(node_id n);         // a learner: promote_learner; else a new voter
+    result<index> promote_learner(node_id n);   // errc::not_caught_up unless match >= last - promote_max_lag
+    result<index> remove_member(node_id n);     // voter or learner; a removed leader steps down once committed
+
+    const membership& configuration() const { return configs_.empty() ? base_ : configs_.rbegin()->second; }
+    // Index of the configuration entry in effect (start_index()-1 for the base configuration).
+    index configuration_index() const { return configs_.empty() ? log_.start_index() - 1 : configs_.rbegin()->first; }
+    // Every configuration entry still in the log, by index (for checkers).
+    const std::map<index, membership>& configuration_entries() const { return configs_; }
 
     role current_role() const { return role_; }
     bool is_leader() const { return role_ == role::leader; }
@@ -91,7 +111,15 @@ private:
 
     bool persist();
     bool log_up_to_date(index last_index, fjord::term last_term) const;
-    std::size_t majority() const { return cfg_.voters.size() / 2 + 1; }
+    std::size_t majority() const { return configuration().voters.size() / 2 + 1; }
+    bool self_voter() const { return configuration().is_voter(cfg_.self); }
+    membership config_at(index i) const;
+    void reload_config();                       // from the log (construction, reset)
+    void note_appended(index first, const std::vector<entry>& es);
+    void note_truncated(index from);
+    void sync_progress();                       // leader: one progress per member but self
+    result<index> propose_config(membership next);
+    result<void> change_allowed() const;
     void send(node_id to, message_body body);
     bool has_bug(bug b) const { return cfg_.injected_bug == b; }
 
@@ -110,6 +138,9 @@ private:
     ns election_deadline_{0};
     ns last_leader_contact_{-1};
     std::set<node_id> votes_;
+
+    membership base_;                        // in effect at start_index()-1 (or bootstrap)
+    std::map<index, membership> configs_;    // configuration entries in the log
 
     // follower: highest index known equal to the current leader's log (this term).
     index verified_end_ = no_index;

@@ -24,6 +24,10 @@ void checker::on_append(int node, const disk& d, int64_t index, uint64_t next_va
         if (next_value != UINT64_MAX && !is_proposed_value(e.payload, next_value)) {
             fail(fmt::format("no invented entries: node {} appended unknown value {} at {}", node, e.payload, index));
         }
+    } else if (e.kind == raft::entry_kind::config) {
+        if (!raft::membership::decode(e.payload)) {
+            fail(fmt::format("no invented entries: node {} has a malformed configuration at {}", node, index));
+        }
     } else if (!e.payload.empty()) {
         fail(fmt::format("no invented entries: node {} no-op with payload at {}", node, index));
     }
@@ -72,6 +76,13 @@ void checker::check_node(int id, const raft::node& n, const disk& d, uint64_t in
         auto [it, inserted] = leader_of_term_.try_emplace(t, id);
         if (!inserted && it->second != id) {
             fail(fmt::format("election safety: nodes {} and {} both lead term {}", it->second, id, t));
+            return;
+        }
+        // Election safety per configuration: only a voter of its configuration gets elected
+        // (a leader removed by an uncommitted entry still leads until it commits).
+        if (inserted && !n.configuration().is_voter(node_id{id})) {
+            fail(fmt::format("election safety: node {} leads term {} but is not a voter of {}", id, t,
+                             n.configuration().encode()));
             return;
         }
         // Leader Completeness, once per term: every entry committed in a term < t is here.
@@ -126,15 +137,28 @@ void checker::check_node(int id, const raft::node& n, const disk& d, uint64_t in
         }
     }
     s.commit = commit;
+    // At most one uncommitted configuration change: above the globally committed index,
+    // every log holds at most one configuration entry.
+    int uncommitted = 0;
+    const auto& cfgs = n.configuration_entries();
+    for (auto it = cfgs.rbegin(); it != cfgs.rend() && it->first.value() > max_committed(); ++it) {
+        ++uncommitted;
+    }
+    if (uncommitted > 1) {
+        fail(fmt::format("one config change at a time: node {} holds {} configuration entries above commit {}", id,
+                         uncommitted, max_committed()));
+        return;
+    }
     // Leader readiness: a ready leader has committed an entry of its own term.
     if (n.is_ready() && (commit < 0 || d.term_at(commit) != n.current_term())) {
         fail(fmt::format("leader readiness: node {} serves in term {} before an own-term entry committed", id, t));
     }
 }
 
-void checker::on_ack(const acked_entry& a, const std::vector<disk>& disks) {
+void checker::on_ack(const acked_entry& a, const std::vector<disk>& disks, const std::vector<node_id>& voters) {
     std::size_t durable = 0;
-    for (const disk& d : disks) {
+    for (node_id v : voters) {
+        const disk& d = disks[static_cast<std::size_t>(v.value() - 1)];
         if (a.index < d.start) {
             ++durable;  // below the start index: committed and deleted by retention
         } else if (d.durable >= a.index && d.holds(a.index)) {
@@ -144,9 +168,9 @@ void checker::on_ack(const acked_entry& a, const std::vector<disk>& disks) {
             }
         }
     }
-    if (durable < disks.size() / 2 + 1) {
-        fail(fmt::format("acked => durable: value {} at {} is fsynced on only {} of {} nodes", a.payload, a.index,
-                         durable, disks.size()));
+    if (durable < voters.size() / 2 + 1) {
+        fail(fmt::format("acked => durable: value {} at {} is fsynced on only {} of {} voters", a.payload, a.index,
+                         durable, voters.size()));
     }
     acked_.push_back(a);
 }
@@ -154,6 +178,9 @@ void checker::on_ack(const acked_entry& a, const std::vector<disk>& disks) {
 void checker::check_final(const std::vector<const raft::node*>& nodes, const std::vector<disk>& disks) {
     // Logs converge: every node's committed prefix equals the global one.
     for (std::size_t k = 0; k < nodes.size(); ++k) {
+        if (!nodes[k]) {
+            continue;
+        }
         const int64_t c = nodes[k]->commit_index().value();
         if (c >= 0 && (c >= static_cast<int64_t>(committed_.size()) ||
                        disks[k].hash_at(c) != committed_[static_cast<std::size_t>(c)])) {
@@ -162,6 +189,9 @@ void checker::check_final(const std::vector<const raft::node*>& nodes, const std
         }
     }
     for (std::size_t k = 0; k < nodes.size(); ++k) {
+        if (!nodes[k]) {
+            continue;
+        }
         for (const auto& a : acked_) {
             const disk& d = disks[k];
             if (a.index < d.start) {

@@ -49,9 +49,10 @@ public:
     void on_send(int node, fjord::term t, const raft::hard_state& durable, bool vote_granted, int to);
     // After every event, for each live node.
     void check_node(int node, const raft::node& n, const disk& d, uint64_t incarnation);
-    // A client ack: the entry must be durable on a majority of disks.
-    void on_ack(const acked_entry& a, const std::vector<disk>& disks);
-    // End of the liveness phase: every acked entry is in every node's committed prefix.
+    // A client ack: the entry must be durable on a majority of the acking leader's voters.
+    void on_ack(const acked_entry& a, const std::vector<disk>& disks, const std::vector<node_id>& voters);
+    // End of the liveness phase: every acked entry is in every node's committed prefix
+    // (nodes[k] == nullptr: node k+1 is not a member, skipped).
     void check_final(const std::vector<const raft::node*>& nodes, const std::vector<disk>& disks);
 
     std::size_t acked_count() const { return acked_.size(); }

@@ -27,6 +27,8 @@ public:
         raft::bug injected_bug = raft::bug::none;
         std::size_t max_batch_entries = 64;
         std::size_t max_inflight = 4;
+        int voters = 0;  // bootstrap voters 1..voters (0: all n); the others are spare nodes
+        int64_t promote_max_lag = 16;
     };
 
     explicit cluster(int n, uint64_t seed = 1, int64_t fsync_ms = 2) : cluster(n, seed, fsync_ms, tuning{}) {}
@@ -87,6 +89,19 @@ public:
         }
         return pred();
     }
+    // Runs until node `id` (live) has committed `index`; false after `max`.
+    bool run_until_committed_on(std::vector<int> ids, raft::index index, ms max = ms(5000)) {
+        return run_until(
+            [&] {
+                for (int id : ids) {
+                    if (!slot(id) || slot(id)->node->commit_index() < index) {
+                        return false;
+                    }
+                }
+                return true;
+            },
+            max);
+    }
     // Messages already sent by `id` are lost (e.g. it crashed before they left the host).
     void drop_outbox(int id) {
         std::erase_if(inflight_, [id](const auto& p) { return p.second.from.value() == id; });
@@ -122,9 +137,10 @@ public:
         s->transport = std::make_unique<tr>(*this);
         raft::config cfg;
         cfg.self = node_id{id};
-        for (int v = 1; v <= n_; ++v) {
+        for (int v = 1; v <= (tuning_.voters > 0 ? tuning_.voters : n_); ++v) {
             cfg.voters.push_back(node_id{v});
         }
+        cfg.promote_max_lag = tuning_.promote_max_lag;
         cfg.injected_bug = tuning_.injected_bug;
         cfg.max_batch_entries = tuning_.max_batch_entries;
         cfg.max_inflight = tuning_.max_inflight;

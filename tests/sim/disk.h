@@ -27,6 +27,7 @@ struct disk {
     std::vector<uint64_t> hashes;            // hashes[k]: prefix hash of [0, start+k]
     int64_t durable = -1;  // highest fsynced index
     raft::hard_state hs;   // state_store: durable on save()
+    std::string base_config;  // log::base_config(): membership at start-1 (durable with the prefix)
 
     int64_t last() const { return start + static_cast<int64_t>(entries.size()) - 1; }
     bool holds(int64_t i) const { return i >= start && i <= last(); }
@@ -121,10 +122,15 @@ public:
         }
         return out;
     }
-    void delete_prefix(raft::index new_start) override { d_.delete_prefix(new_start.value()); }
-    void reset_to(raft::index start, fjord::term prev_term) override {
-        d_.reset_to(start.value(), prev_term, base_hash_(start.value() - 1).value_or(0));
+    void delete_prefix(raft::index new_start, std::string base_config) override {
+        d_.delete_prefix(new_start.value());
+        d_.base_config = std::move(base_config);
     }
+    void reset_to(raft::index start, fjord::term prev_term, std::string base_config) override {
+        d_.reset_to(start.value(), prev_term, base_hash_(start.value() - 1).value_or(0));
+        d_.base_config = std::move(base_config);
+    }
+    std::string base_config() const override { return d_.base_config; }
 
 private:
     disk& d_;

@@ -72,6 +72,9 @@ TEST(CheckerCatches, ServeBeforeOwnTermCommit) {
 TEST(CheckerCatches, TruncateCommittedOnConflict) {
     EXPECT_NE(first_catching_seed(raft::bug::truncate_committed_on_conflict), 0U);
 }
+TEST(CheckerCatches, AllowTwoUncommittedConfigChanges) {
+    EXPECT_NE(first_catching_seed(raft::bug::allow_two_uncommitted_config_changes), 0U);
+}
 
 }  // namespace
 }  // namespace fjord::sim

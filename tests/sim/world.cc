@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "base/clock.h"
+#include "raft/errc.h"
 #include "raft/node.h"
 #include "sim/checker.h"
 #include "sim/disk.h"
@@ -40,7 +41,9 @@ private:
 
 // The per-seed fault profile ("swarm testing": each seed gets its own mix).
 struct profile {
-    int nodes = 3;
+    int nodes = 3;              // simulated nodes, spares included
+    int members = 3;            // initial voters 1..members; members+1..nodes are spares
+    uint64_t membership_pm = 0; // per-mille of a membership change (add learner / promote / remove)
     uint64_t drop_pct = 0, dup_pct = 0;
     int64_t delay_min_ms = 1, delay_max_ms = 10;
     int64_t fsync_min_ms = 1, fsync_max_ms = 10;
@@ -53,9 +56,9 @@ struct profile {
     int64_t propose_every_ms = 20;
 
     std::string describe() const {
-        return fmt::format("nodes={} drop={}% dup={}% delay={}..{}ms fsync={}..{}ms crash={}pm partition={}pm "
+        return fmt::format("nodes={} members={} membership={}pm drop={}% dup={}% delay={}..{}ms fsync={}..{}ms crash={}pm partition={}pm "
                            "transfer={}pm save_fail={}pm pause={}pm retention={}pm propose_every={}ms",
-                           nodes, drop_pct, dup_pct, delay_min_ms, delay_max_ms, fsync_min_ms, fsync_max_ms,
+                           nodes, members, membership_pm, drop_pct, dup_pct, delay_min_ms, delay_max_ms, fsync_min_ms, fsync_max_ms,
                            crash_pm, partition_pm, transfer_pm, save_fail_pm, pause_pm, retention_pm,
                            propose_every_ms);
     }
@@ -114,6 +117,11 @@ public:
         prof_.save_fail_pm = rng_.below(3) == 0 ? rng_.range(1, 100) : 0;
         prof_.pause_pm = rng_.below(3) == 0 ? rng_.range(1, 10) : 0;
         prof_.retention_pm = rng_.below(2) == 0 ? rng_.range(1, 50) : 0;
+        prof_.members = prof_.nodes;
+        if (rng_.below(2) == 0) {
+            prof_.membership_pm = rng_.range(1, 60);
+            prof_.nodes += static_cast<int>(rng_.below(3));  // spares that are not members yet
+        }
         const auto n = static_cast<std::size_t>(prof_.nodes);
         disks_.resize(n);
         nodes_.resize(n);
@@ -146,6 +154,8 @@ public:
         out.events_run = events_;
         out.acked = check_.acked_count();
         out.committed = check_.max_committed();
+        out.config_changes = config_changes_;
+        out.promotions_refused = promotions_refused_;
         return out;
     }
 
@@ -197,7 +207,7 @@ private:
         const uint64_t inc = incarnation_[i];
         raft::config cfg;
         cfg.self = node_id{id};
-        for (int v = 1; v <= prof_.nodes; ++v) {
+        for (int v = 1; v <= prof_.members; ++v) {
             cfg.voters.push_back(node_id{v});
         }
         cfg.election_timeout = milliseconds(150);
@@ -383,6 +393,9 @@ private:
             const int id = static_cast<int>(rng_.range(1, n));
             paused_until_[idx(id)] = clock_.now_ns + ms(rng_.range(50, 1500));
         }
+        if (rng_.chance_pm(prof_.membership_pm)) {
+            change_membership();
+        }
         if (rng_.chance_pm(prof_.transfer_pm)) {
             for (auto& h : nodes_) {
                 if (h && h->node->is_leader()) {
@@ -391,6 +404,56 @@ private:
                 }
             }
         }
+    }
+
+    // An operator asks the ready leader (if any) for one membership change.
+    void change_membership() {
+        raft::node* leader = nullptr;
+        for (auto& h : nodes_) {
+            if (h && h->node->is_ready()) {
+                leader = h->node.get();
+                break;
+            }
+        }
+        if (!leader) {
+            return;
+        }
+        const raft::membership& c = leader->configuration();
+        std::vector<node_id> outside;
+        for (int id = 1; id <= prof_.nodes; ++id) {
+            if (!c.is_member(node_id{id})) {
+                outside.push_back(node_id{id});
+            }
+        }
+        const auto pick = [this](const std::vector<node_id>& v) { return v[rng_.below(v.size())]; };
+        result<raft::index> r = raft::errc::not_a_member;
+        switch (rng_.below(5)) {
+            case 0:
+            case 1:
+                if (!outside.empty()) {
+                    r = leader->add_learner(pick(outside));
+                }
+                break;
+            case 2:
+                if (!c.learners.empty()) {
+                    r = leader->promote_learner(pick(c.learners));
+                    promotions_refused_ += r.error() == raft::errc::not_caught_up ? 1 : 0;
+                }
+                break;
+            case 3:
+                if (c.voters.size() > 2) {
+                    r = leader->remove_member(pick(c.voters));
+                } else if (!c.learners.empty()) {
+                    r = leader->remove_member(pick(c.learners));
+                }
+                break;
+            default:
+                if (!outside.empty()) {
+                    r = leader->add_voter(pick(outside));  // straight to voter (no catch-up)
+                }
+                break;
+        }
+        config_changes_ += r ? 1 : 0;
     }
 
     // A client sends a unique value to a node it believes is the leader (or any node).
@@ -479,7 +542,7 @@ private:
                     fmt::print("{:>10}   ack {} at {} by node {}\n", clock_.now_ns / 1000, it->payload, it->index,
                                it->node);
                 }
-                check_.on_ack({it->index, it->term, it->payload}, disks_);
+                check_.on_ack({it->index, it->term, it->payload}, disks_, h->node->configuration().voters);
                 it = pending_.erase(it);
                 continue;
             }
@@ -532,15 +595,19 @@ private:
                 final_index = -1;  // lost leadership before committing: propose again
             } else {
                 bool all = true;
+                const raft::membership members = nodes_[idx(leader)]->node->configuration();
                 for (int id = 1; id <= prof_.nodes; ++id) {
+                    if (!members.is_member(node_id{id})) {
+                        continue;
+                    }
                     const disk& d = disks_[idx(id)];
                     all = all && nodes_[idx(id)]->node->commit_index().value() >= final_index &&
                           d.holds(final_index) && d.at(final_index).payload == final_payload;
                 }
                 if (all) {
                     std::vector<const raft::node*> ns;
-                    for (auto& h : nodes_) {
-                        ns.push_back(h->node.get());
+                    for (int id = 1; id <= prof_.nodes; ++id) {
+                        ns.push_back(members.is_member(node_id{id}) ? nodes_[idx(id)]->node.get() : nullptr);
                     }
                     check_.check_final(ns, disks_);
                     return;
@@ -581,6 +648,8 @@ private:
     uint64_t trace_ = 0xcbf29ce484222325ULL;
     uint64_t next_value_ = 0;
     bool healed_ = false;
+    uint64_t config_changes_ = 0;
+    uint64_t promotions_refused_ = 0;
     std::vector<std::string> last_state_;
 };
 

@@ -1,9 +1,10 @@
 // The deterministic simulator: one seed drives a cluster of raft::nodes over a simulated
 // network, disks and clock, with faults (drop, duplicate, reorder, delay, node pause, partitions
 // symmetric / one-way / bridge, crash + restart with loss of unsynced writes, slow fsync,
-// leadership transfers, failed term/vote fsyncs,
-// retention deleting committed prefixes), and the checker runs after every event. Then the faults heal and
-// a liveness phase must elect a ready leader and commit a new proposal on every node.
+// leadership transfers, failed term/vote fsyncs, retention deleting committed prefixes,
+// membership changes with spare nodes), and the checker runs after every event. Then the
+// faults heal and a liveness phase must elect a ready leader and commit a new proposal on
+// every member.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +29,8 @@ struct outcome {
     uint64_t events_run = 0;
     uint64_t acked = 0;
     int64_t committed = -1;
+    uint64_t config_changes = 0;  // membership changes a leader accepted (add / promote / remove)
+    uint64_t promotions_refused = 0;  // promote_learner refused: learner not caught up
 };
 
 outcome run(const options& opt);

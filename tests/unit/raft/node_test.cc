@@ -41,20 +41,24 @@ public:
         }
         return out;
     }
-    void delete_prefix(index new_start) override {
+    void delete_prefix(index new_start, std::string base_cfg) override {
         base = *term_at(new_start - 1);
+        base_config_ = std::move(base_cfg);
         e.erase(e.begin(), e.begin() + (new_start.value() - start));
         start = new_start.value();
         durable = std::max(durable, new_start - 1);
     }
-    void reset_to(index new_start, term prev_term) override {
+    void reset_to(index new_start, term prev_term, std::string base_cfg) override {
+        base_config_ = std::move(base_cfg);
         e.clear();
         start = new_start.value();
         base = prev_term;
         durable = new_start - 1;
     }
+    std::string base_config() const override { return base_config_; }
     void sync() { durable = last_index(); }
 
+    std::string base_config_;
     std::vector<entry> e;
     int64_t start = 0;
     term base = no_term;
@@ -257,6 +261,84 @@ TEST_F(Node, LeaderSendsInstallStartToAFollowerBelowItsStart) {
     EXPECT_EQ(inst.start, index{4});
     EXPECT_EQ(inst.prev_term, term{1});
     EXPECT_EQ(inst.leader_commit, index{5});
+}
+
+TEST(Membership, EncodesAndDecodes) {
+    const membership m{{node_id{1}, node_id{2}, node_id{3}}, {node_id{4}}};
+    EXPECT_EQ(m.encode(), "v=1,2,3;l=4");
+    EXPECT_EQ(membership::decode(m.encode()), m);
+    EXPECT_EQ(membership::decode("v=;l="), membership{});
+    EXPECT_FALSE(membership::decode("v=1,x;l=").has_value());
+    EXPECT_FALSE(membership::decode("").has_value());
+}
+
+TEST_F(Node, RestartRecoversTheConfigurationFromTheLogAndTheBase) {
+    lg.start = 5;
+    lg.base = term{1};
+    lg.base_config_ = "v=1,2;l=3";
+    {
+        node n = make(1, 3);  // bootstrap 1..3 is overridden by the recorded base
+        EXPECT_EQ(n.configuration(), (membership{{node_id{1}, node_id{2}}, {node_id{3}}}));
+        EXPECT_EQ(n.configuration_index(), index{4});
+    }
+    lg.e = {e(1), entry{term{1}, entry_kind::config, "v=1,2,3;l="}, e(1)};
+    node n = make(1, 3);
+    EXPECT_EQ(n.configuration().voters.size(), 3U);
+    EXPECT_EQ(n.configuration_index(), index{6});
+}
+
+TEST_F(Node, ALearnerNeverStartsAnElection) {
+    config c = cfg(3, 2);  // voters 1, 2; node 3 is a learner
+    c.learners = {node_id{3}};
+    node n(c, lg, out, st, clk, rnd);
+    for (int k = 0; k < 20; ++k) {
+        clk.advance(milliseconds(1000));
+        n.tick();
+    }
+    EXPECT_EQ(n.current_role(), role::follower);
+    EXPECT_TRUE(out.sent.empty());
+    EXPECT_EQ(st.saves, 0);
+    n.step(message{node_id{1}, node_id{3}, term{0}, timeout_now{}});  // not even on TimeoutNow
+    EXPECT_EQ(n.current_role(), role::follower);
+    EXPECT_TRUE(out.sent.empty());
+}
+
+TEST_F(Node, InstallStartRecordsTheLeadersConfiguration) {
+    lg.e = {e(1)};
+    node n = make(1, 3);
+    n.step(from(2, 2, install_start{index{10}, term{2}, index{9}, "v=1,2,3,4;l=5"}));
+    EXPECT_EQ(lg.base_config_, "v=1,2,3,4;l=5");
+    EXPECT_EQ(n.configuration().voters.size(), 4U);
+    EXPECT_TRUE(n.configuration().is_learner(node_id{5}));
+    EXPECT_EQ(n.configuration_index(), index{9});
+}
+
+TEST_F(Node, ConfigurationChangesNeedAReadyLeader) {
+    node n = make(1, 3);
+    EXPECT_EQ(n.add_learner(node_id{4}).error(), errc::not_leader);
+    EXPECT_EQ(n.remove_member(node_id{2}).error(), errc::not_leader);
+}
+
+TEST_F(Node, ASingleVoterLeaderChangesItsConfigurationOneAtATime) {
+    config c = cfg(1, 1);
+    c.promote_max_lag = 0;
+    node n(c, lg, out, st, clk, rnd);
+    clk.advance(milliseconds(1000));
+    n.tick();
+    ASSERT_TRUE(n.is_leader());
+    EXPECT_EQ(n.add_learner(node_id{2}).error(), errc::not_ready);  // no-op not durable yet
+    lg.sync();
+    n.on_log_durable();
+    ASSERT_TRUE(n.is_ready());
+    const auto a = n.add_learner(node_id{2});
+    ASSERT_TRUE(a.has_value());
+    EXPECT_EQ(n.add_voter(node_id{3}).error(), errc::config_change_in_progress);
+    lg.sync();
+    n.on_log_durable();  // a learner does not count: the single voter commits alone
+    EXPECT_EQ(n.commit_index(), *a);
+    EXPECT_EQ(n.promote_learner(node_id{2}).error(), errc::not_caught_up);  // never acknowledged
+    EXPECT_EQ(n.remove_member(node_id{1}).error(), errc::last_voter);
+    EXPECT_TRUE(n.add_voter(node_id{3}).has_value());
 }
 
 }  // namespace
