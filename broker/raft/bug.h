@@ -17,13 +17,14 @@ enum class bug {
     serve_before_own_term_commit,     // new leader reports ready before its no-op commits
     truncate_committed_on_conflict,   // on a conflict, follower truncates from its commit index
     allow_two_uncommitted_config_changes, // leader accepts a config change while one is uncommitted
+    ignore_log_fsync_failure,         // on_log_failed() is ignored: the node trusts later fsyncs
 };
 
 inline constexpr std::array all_bugs{
     bug::vote_before_persist,          bug::commit_previous_term_by_counting,
     bug::skip_prev_log_term_check,     bug::ack_before_fsync,
     bug::serve_before_own_term_commit, bug::truncate_committed_on_conflict,
-    bug::allow_two_uncommitted_config_changes,
+    bug::allow_two_uncommitted_config_changes, bug::ignore_log_fsync_failure,
 };
 
 constexpr std::string_view to_string(bug b) {
@@ -36,6 +37,7 @@ constexpr std::string_view to_string(bug b) {
         case bug::serve_before_own_term_commit: return "serve_before_own_term_commit";
         case bug::truncate_committed_on_conflict: return "truncate_committed_on_conflict";
         case bug::allow_two_uncommitted_config_changes: return "allow_two_uncommitted_config_changes";
+        case bug::ignore_log_fsync_failure: return "ignore_log_fsync_failure";
     }
     return "?";
 }

@@ -15,7 +15,7 @@ public:
             case errc::transfer_in_progress: return "leadership transfer in progress";
             case errc::not_a_voter: return "not a voter";
             case errc::persist_failed: return "term/vote could not be persisted";
-            case errc::log_failed: return "log append failed";
+            case errc::log_failed: return "log append or fsync failed";
             case errc::not_committed: return "entries are not committed";
             case errc::config_change_in_progress: return "a configuration change is not committed yet";
             case errc::not_ready: return "leader has not committed an entry of its term yet";

@@ -11,7 +11,7 @@ enum class errc : int {
     transfer_in_progress,    // a leadership transfer is running; proposals wait
     not_a_voter,             // transfer target is not a voter of this group
     persist_failed,          // the state_store could not make term/vote durable
-    log_failed,              // the log refused an append
+    log_failed,              // the log refused an append, or a log fsync failed (node fenced)
     not_committed,           // prefix deletion past the commit index
     config_change_in_progress, // a configuration entry is not committed yet (one at a time)
     not_ready,               // the leader's own-term no-op has not committed yet

@@ -16,7 +16,9 @@ namespace fjord::raft {
 
 // The replicated log. Appends are asynchronous with respect to durability: append() makes
 // entries readable at once, and durable_index() advances when they reach stable storage.
-// The driver calls node::on_log_durable() when durable_index() moved.
+// The driver calls node::on_log_durable() when durable_index() moved, and
+// node::on_log_failed() when an fsync failed (durable_index() then stays where it was; the
+// node fences itself until the driver restarts it over the reopened log).
 //
 // Invariants: start_index() <= last_index()+1; durable_index() <= last_index();
 // truncate_suffix(i) also lowers durable_index() to at most i-1.

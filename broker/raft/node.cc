@@ -27,6 +27,9 @@ void node::start_election_timer() {
 }
 
 void node::tick() {
+    if (log_failed_) {
+        return;  // fenced: no heartbeats, no elections
+    }
     const ns now = clock_.monotonic();
     if (hs_dirty_) {
         // bug::vote_before_persist: the vote reaches the disk only a tick later.
@@ -197,8 +200,8 @@ void node::send(node_id to, message_body body) {
 // step
 
 void node::step(const message& m) {
-    if (m.to != cfg_.self) {
-        return;
+    if (m.to != cfg_.self || log_failed_) {
+        return;  // fenced after a log fsync failure: no votes, no acks, no term changes
     }
     const auto* vreq = std::get_if<vote_request>(&m.body);
     const auto* vresp = std::get_if<vote_response>(&m.body);
@@ -434,11 +437,29 @@ void node::on_append_request(const message& m, const append_request& r) {
 }
 
 void node::on_log_durable() {
+    if (log_failed_) {
+        return;  // nothing the log reports after a failed fsync is trusted
+    }
     if (role_ == role::leader) {
         maybe_commit();
     } else {
         send_ack();
     }
+}
+
+void node::on_log_failed() {
+    if (log_failed_ || has_bug(bug::ignore_log_fsync_failure)) {
+        return;  // (the bug: carries on, trusting the next fsync that "succeeds")
+    }
+    // Step down first (same term: nothing to persist), then fence. The commit index stays:
+    // it only ever covered entries durable on a majority before the failure.
+    if (role_ != role::follower || leader_) {
+        (void)become_follower(hs_.current_term, std::nullopt);
+    }
+    log_failed_ = true;
+    progress_.clear();
+    votes_.clear();
+    transfer_target_.reset();
 }
 
 void node::on_timeout_now(const message& m) {
@@ -592,6 +613,9 @@ void node::maybe_commit() {
 }
 
 result<index> node::propose(std::string payload) {
+    if (log_failed_) {
+        return errc::log_failed;
+    }
     if (role_ != role::leader) {
         return errc::not_leader;
     }
@@ -608,6 +632,9 @@ result<index> node::propose(std::string payload) {
 }
 
 result<void> node::transfer_leadership(node_id target) {
+    if (log_failed_) {
+        return errc::log_failed;
+    }
     if (role_ != role::leader) {
         return errc::not_leader;
     }
@@ -624,6 +651,9 @@ result<void> node::transfer_leadership(node_id target) {
 }
 
 result<void> node::delete_prefix(index new_start) {
+    if (log_failed_) {
+        return errc::log_failed;
+    }
     if (new_start > commit_ + 1) {
         return errc::not_committed;
     }
@@ -718,6 +748,9 @@ result<index> node::propose_config(membership next) {
 }
 
 result<void> node::change_allowed() const {
+    if (log_failed_) {
+        return errc::log_failed;
+    }
     if (role_ != role::leader) {
         return errc::not_leader;
     }

@@ -3,7 +3,8 @@
 // Owns: role (follower / pre-candidate / candidate / leader), the in-memory commit index,
 // leader-side progress per follower, and the timers. Driven only by step() (a message
 // arrived), tick() (time passed; reads the clock), on_log_durable() (the log's
-// durable_index moved) and the client calls propose() / transfer_leadership() and the
+// durable_index moved), on_log_failed() (a log fsync failed: the node fences itself until
+// restarted) and the client calls propose() / transfer_leadership() and the
 // one-server membership changes (add_learner / promote_learner / add_voter / remove_member).
 // Not thread-safe: one thread drives a node.
 //
@@ -41,6 +42,15 @@ public:
     void step(const message& m);
     void tick();
     void on_log_durable();
+    // The log reported a failed fsync (EIO/ENOSPC). Its unsynced suffix is now unknown
+    // (fsyncgate: a later fsync may "succeed" without the lost pages), so the node fences
+    // itself for the rest of its lifetime: a leader steps down, and from then on the node
+    // ignores every message, timer and fsync completion, refuses proposals, membership
+    // changes and retention (errc::log_failed), and sends nothing. It never counts or
+    // acknowledges anything beyond what was durable before the failure. The driver must
+    // restart it (a new node over the reopened log), which recovers only durable entries.
+    void on_log_failed();
+    bool log_failed() const { return log_failed_; }
 
     // Appends a client entry. Returns its index; it is acknowledged (acks=all) once
     // is_ready() && commit_index() >= index while this node is still leader of the same term.
@@ -132,6 +142,7 @@ private:
 
     hard_state hs_;
     bool hs_dirty_ = false;  // only with bug::vote_before_persist
+    bool log_failed_ = false;  // on_log_failed(): fenced until restarted
     role role_ = role::follower;
     std::optional<node_id> leader_;
     index commit_ = no_index;

@@ -117,12 +117,18 @@ public:
     result<raft::index> propose(int id, std::string value) {
         return slot(id)->node->propose(std::move(value));
     }
-    void crash(int id) {
+    // Crash: lose every unsynced entry but `keep_unsynced` (a torn write that reached disk).
+    void crash(int id, int64_t keep_unsynced = 0) {
         auto& s = slots_[idx(id)];
         s.reset();
         disk& d = disks_[idx(id)];
-        d.crash(0);  // lose every unsynced entry
+        d.crash(keep_unsynced);
+        fail_fsync_[idx(id)] = false;
     }
+    // The next log fsync of `id` (with something to sync) fails with EIO: the durable index
+    // stays where it was and the node is told (raft::node::on_log_failed); it stays fenced,
+    // its disk syncing nothing more, until crash() + restart().
+    void fail_next_fsync(int id) { fail_fsync_[idx(id)] = true; }
     void restart(int id) {
         auto s = std::make_unique<slot_t>();
         disk& d = disks_[idx(id)];
@@ -252,9 +258,15 @@ private:
             disk& d = disks_[idx(id)];
             if (fsync_at_[idx(id)] >= 0 && fsync_at_[idx(id)] <= now_ms_) {
                 fsync_at_[idx(id)] = -1;
-                if (d.durable < d.last()) {
-                    d.durable = d.last();
-                    s->node->on_log_durable();
+                if (d.durable < d.last() && !s->node->log_failed()) {
+                    if (fail_fsync_[idx(id)]) {
+                        fail_fsync_[idx(id)] = false;
+                        d.fail_fsync();
+                        s->node->on_log_failed();
+                    } else {
+                        d.durable = d.last();
+                        s->node->on_log_durable();
+                    }
                 }
             }
             if (now_ms_ % 10 == id % 10) {
@@ -279,6 +291,7 @@ private:
     std::vector<std::unique_ptr<slot_t>> slots_;
     std::vector<int64_t> fsync_at_ = std::vector<int64_t>(16, -1);
     std::vector<uint64_t> incarnation_ = std::vector<uint64_t>(16, 0);
+    std::vector<bool> fail_fsync_ = std::vector<bool>(16, false);
     std::set<std::pair<int, int>> cut_;
     std::vector<std::pair<int64_t, raft::message>> inflight_;
 };

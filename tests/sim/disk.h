@@ -2,7 +2,9 @@
 //
 // Log entries are appended to memory at once and become durable when the simulator runs
 // the node's fsync event. A crash keeps the durable prefix plus a random prefix of the
-// unsynced tail (a torn write at entry granularity) and drops the rest. hash_at(i) is a
+// unsynced tail (a torn write at entry granularity) and drops the rest. A failed log fsync
+// (fail_fsync) poisons the tail unsynced at that moment: a crash then trusts `durable` only
+// below it, whatever later fsyncs claimed (fsyncgate). hash_at(i) is a
 // running hash of entries [0, i], used by the checker for Log Matching; retention keeps
 // the hash and term of the entry just below the start index.
 #pragma once
@@ -26,6 +28,10 @@ struct disk {
     std::vector<raft::entry> entries;        // entries[k] has index start+k
     std::vector<uint64_t> hashes;            // hashes[k]: prefix hash of [0, start+k]
     int64_t durable = -1;  // highest fsynced index
+    // A log fsync failed while [poisoned_from, last] was unsynced (fsyncgate): those pages may
+    // be gone even if a later fsync reports success, so a crash trusts `durable` only below
+    // poisoned_from. INT64_MAX: no failure since the last crash.
+    int64_t poisoned_from = INT64_MAX;
     raft::hard_state hs;   // state_store: durable on save()
     std::string base_config;  // log::base_config(): membership at start-1 (durable with the prefix)
 
@@ -76,11 +82,17 @@ struct disk {
         durable = new_start - 1;
     }
 
-    // Crash: keep the durable prefix and `keep_unsynced` more entries of the unsynced tail.
+    // A log fsync failed: nothing unsynced now is known to reach the disk, ever.
+    void fail_fsync() { poisoned_from = std::min(poisoned_from, durable + 1); }
+
+    // Crash: keep the durable prefix (only below a failed fsync's range) and `keep_unsynced`
+    // more entries of the tail (a torn write).
     void crash(int64_t keep_unsynced) {
-        const int64_t keep = std::min(last(), durable + keep_unsynced);
+        const int64_t trusted = std::max(std::min(durable, poisoned_from - 1), start - 1);
+        const int64_t keep = std::min(last(), trusted + keep_unsynced);
         truncate(keep + 1);
         durable = last();
+        poisoned_from = INT64_MAX;
     }
 };
 

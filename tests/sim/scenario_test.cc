@@ -53,6 +53,64 @@ TEST(Scenario, LeaderCrashElectsANewLeaderThatKeepsCommittedEntries) {
     EXPECT_TRUE(c.ok()) << c.failure();
 }
 
+// A leader's log fsync fails (EIO) with a proposal in its unsynced tail: it must not
+// acknowledge that proposal, it steps down and stays fenced, the others elect a new leader
+// and make progress, and after a crash (keeping a torn part of the unsynced tail) and a
+// restart the failed node rejoins and converges.
+TEST(Scenario, LeaderWhoseLogFsyncFailsStepsDownAndRejoinsAfterRestart) {
+    for (uint64_t seed = 1; seed <= 5; ++seed) {
+        cluster c(3, seed);
+        const int old = c.run_until_leader();
+        ASSERT_NE(old, 0);
+        const raft::index i = propose_ok(c, old, "1");
+        ASSERT_TRUE(c.run_until_committed(i));
+
+        c.fail_next_fsync(old);
+        const raft::index x = propose_ok(c, old, "x");
+        (void)propose_ok(c, old, "y");
+        bool acked = false;  // what the broker would do: ack once ready and committed
+        ASSERT_TRUE(c.run_until([&] {
+            acked = acked || (c.node(old).is_ready() && c.node(old).commit_index() >= x);
+            return c.node(old).log_failed();
+        }));
+        EXPECT_FALSE(acked) << "seed " << seed << ": acked an entry its own fsync never made durable";
+        EXPECT_FALSE(c.node(old).is_leader());
+        EXPECT_LT(c.disk_of(old).durable, x.value()) << "the failed fsync made nothing durable";
+        EXPECT_FALSE(c.propose(old, "z").has_value());
+
+        // The other two elect a new leader and commit without the fenced node.
+        std::vector<int> others;
+        for (int id = 1; id <= 3; ++id) {
+            if (id != old) {
+                others.push_back(id);
+            }
+        }
+        int l = 0;
+        ASSERT_TRUE(c.run_until([&] {
+            l = c.leader();
+            return l != 0 && l != old;
+        })) << "seed " << seed;
+        const raft::index j = propose_ok(c, l, "2");
+        ASSERT_TRUE(c.run_until_committed_on(others, j)) << "seed " << seed;
+        c.run_for(ms(500));
+        EXPECT_FALSE(c.node(old).is_leader()) << "a fenced node never campaigns";
+        EXPECT_LT(c.node(old).commit_index(), j);
+
+        // Restart: only the durable prefix (plus a torn piece of the tail) survives; it rejoins.
+        c.crash(old, static_cast<int64_t>(seed % 2));
+        EXPECT_LT(c.disk_of(old).last(), j.value());
+        c.restart(old);
+        EXPECT_FALSE(c.node(old).log_failed());
+        ASSERT_TRUE(c.run_until_committed(j)) << "seed " << seed;
+        const raft::index k = propose_ok(c, c.run_until_leader(), "3");
+        ASSERT_TRUE(c.run_until_committed(k)) << "seed " << seed;
+        for (int id = 1; id <= 3; ++id) {
+            EXPECT_EQ(c.disk_of(id).hash_at(k.value()), c.disk_of(l).hash_at(k.value())) << "node " << id;
+        }
+        EXPECT_TRUE(c.ok()) << "seed " << seed << ": " << c.failure();
+    }
+}
+
 TEST(Scenario, PartitionedLeaderStepsDownByCheckQuorum) {
     cluster c(5);
     const int old = c.run_until_leader();

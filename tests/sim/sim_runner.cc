@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
         }
     }
     const auto t0 = std::chrono::steady_clock::now();
-    uint64_t failed = 0, total_events = 0, acked = 0, config_changes = 0, refused = 0;
+    uint64_t failed = 0, total_events = 0, acked = 0, config_changes = 0, refused = 0, log_failures = 0;
     for (uint64_t s = first; s < first + seeds; ++s) {
         sim::options opt{s, events, b, trace};
         const sim::outcome o = sim::run(opt);
@@ -99,6 +99,7 @@ int main(int argc, char** argv) {
         acked += o.acked;
         config_changes += o.config_changes;
         refused += o.promotions_refused;
+        log_failures += o.log_fsync_failures;
         if (seeds == 1) {
             fmt::print("seed {}: trace hash {:016x}, {} acked, committed up to {}\n", s, o.trace_hash, o.acked,
                        o.committed);
@@ -110,8 +111,8 @@ int main(int argc, char** argv) {
     }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     fmt::print("{} seeds x {} events: {} failed; {} events, {} acked, {} membership changes ({} promotions refused: "
-               "not caught up), {:.2f}s ({:.0f} events/s)\n",
-               seeds, events, failed, total_events, acked, config_changes, refused, secs,
+               "not caught up), {} log fsync failures, {:.2f}s ({:.0f} events/s)\n",
+               seeds, events, failed, total_events, acked, config_changes, refused, log_failures, secs,
                static_cast<double>(total_events) / secs);
     return failed == 0 ? 0 : 1;
 }

@@ -75,6 +75,9 @@ TEST(CheckerCatches, TruncateCommittedOnConflict) {
 TEST(CheckerCatches, AllowTwoUncommittedConfigChanges) {
     EXPECT_NE(first_catching_seed(raft::bug::allow_two_uncommitted_config_changes), 0U);
 }
+TEST(CheckerCatches, IgnoreLogFsyncFailure) {
+    EXPECT_NE(first_catching_seed(raft::bug::ignore_log_fsync_failure), 0U);
+}
 
 }  // namespace
 }  // namespace fjord::sim

@@ -51,20 +51,21 @@ struct profile {
     uint64_t partition_pm = 0;  // per-mille of a new partition
     uint64_t transfer_pm = 0;
     uint64_t save_fail_pm = 0;  // per-mille of term/vote fsyncs that fail (EIO)
+    uint64_t log_fail_pm = 0;   // per-mille of log fsyncs that fail (EIO): the node is fenced, then crashed
     uint64_t pause_pm = 0;      // per-mille of pausing a node (GC pause / SIGSTOP)
     uint64_t retention_pm = 0;  // per-mille of a node deleting a committed prefix
     int64_t propose_every_ms = 20;
 
     std::string describe() const {
         return fmt::format("nodes={} members={} membership={}pm drop={}% dup={}% delay={}..{}ms fsync={}..{}ms crash={}pm partition={}pm "
-                           "transfer={}pm save_fail={}pm pause={}pm retention={}pm propose_every={}ms",
+                           "transfer={}pm save_fail={}pm log_fail={}pm pause={}pm retention={}pm propose_every={}ms",
                            nodes, members, membership_pm, drop_pct, dup_pct, delay_min_ms, delay_max_ms, fsync_min_ms, fsync_max_ms,
-                           crash_pm, partition_pm, transfer_pm, save_fail_pm, pause_pm, retention_pm,
+                           crash_pm, partition_pm, transfer_pm, save_fail_pm, log_fail_pm, pause_pm, retention_pm,
                            propose_every_ms);
     }
 };
 
-enum class ev_kind : uint8_t { deliver, tick, fsync, restart, chaos, propose, heal };
+enum class ev_kind : uint8_t { deliver, tick, fsync, restart, chaos, propose, heal, crash };
 
 struct event {
     int64_t at_ns;
@@ -122,6 +123,11 @@ public:
             prof_.membership_pm = rng_.range(1, 60);
             prof_.nodes += static_cast<int>(rng_.below(3));  // spares that are not members yet
         }
+        {
+            // Drawn from its own stream so that every other choice of a seed stays as it was.
+            prng extra(opt.seed ^ 0x6c6f675f6673796eULL);
+            prof_.log_fail_pm = extra.below(4) == 0 ? static_cast<uint64_t>(extra.range(1, 10)) : 0;
+        }
         const auto n = static_cast<std::size_t>(prof_.nodes);
         disks_.resize(n);
         nodes_.resize(n);
@@ -156,6 +162,7 @@ public:
         out.committed = check_.max_committed();
         out.config_changes = config_changes_;
         out.promotions_refused = promotions_refused_;
+        out.log_fsync_failures = log_fsync_failures_;
         return out;
     }
 
@@ -165,6 +172,9 @@ public:
         const auto* vresp = std::get_if<raft::vote_response>(&m.body);
         const auto* vreq = std::get_if<raft::vote_request>(&m.body);
         const bool pre_vote = (vresp && vresp->pre_vote) || (vreq && vreq->pre_vote);
+        if (nodes_[idx(from)] && nodes_[idx(from)]->node->log_failed()) {
+            check_.fail(fmt::format("node {} sent a message after its log fsync failed", from));
+        }
         if (!pre_vote) {
             check_.on_send(from, m.term, disks_[idx(from)].hs, vresp && vresp->granted, to);
         }
@@ -244,7 +254,8 @@ private:
         const std::size_t i = idx(id);
         nodes_[i].reset();
         ++incarnation_[i];
-        const int64_t unsynced = disks_[i].last() - disks_[i].durable;
+        const disk& d = disks_[i];
+        const int64_t unsynced = d.last() - std::max(std::min(d.durable, d.poisoned_from - 1), d.start - 1);
         disks_[i].crash(unsynced > 0 ? static_cast<int64_t>(rng_.below(static_cast<uint64_t>(unsynced) + 1)) : 0);
         push(ms(rng_.range(50, 1000)), ev_kind::restart, id);
     }
@@ -306,10 +317,25 @@ private:
                 if (alive(e.node, e.incarnation)) {
                     disk& d = disks_[idx(e.node)];
                     fsync_pending_[idx(e.node)] = false;
-                    if (d.durable < d.last()) {
-                        d.durable = d.last();
-                        nodes_[idx(e.node)]->node->on_log_durable();
+                    raft::node& nd = *nodes_[idx(e.node)]->node;
+                    if (d.durable < d.last() && !nd.log_failed()) {
+                        if (prof_.log_fail_pm > 0 && !healed_ && rng_.chance_pm(prof_.log_fail_pm)) {
+                            // EIO: nothing of the unsynced tail is known to be durable. The node
+                            // fences itself; an operator (here: the world) restarts it later.
+                            ++log_fsync_failures_;
+                            d.fail_fsync();
+                            nd.on_log_failed();
+                            push(ms(rng_.range(10, 500)), ev_kind::crash, e.node, e.incarnation);
+                        } else {
+                            d.durable = d.last();
+                            nd.on_log_durable();
+                        }
                     }
+                }
+                break;
+            case ev_kind::crash:
+                if (!healed_ && alive(e.node, e.incarnation)) {  // heal_all restarted it already
+                    crash(e.node);
                 }
                 break;
             case ev_kind::restart:
@@ -560,6 +586,9 @@ private:
             std::fill(row.begin(), row.end(), false);
         }
         for (int id = 1; id <= prof_.nodes; ++id) {
+            if (nodes_[idx(id)] && disks_[idx(id)].poisoned_from != INT64_MAX) {
+                crash(id);  // a log fsync failed (the node is fenced): restart it now
+            }
             if (!nodes_[idx(id)]) {
                 start_node(id);
             }
@@ -650,6 +679,7 @@ private:
     bool healed_ = false;
     uint64_t config_changes_ = 0;
     uint64_t promotions_refused_ = 0;
+    uint64_t log_fsync_failures_ = 0;
     std::vector<std::string> last_state_;
 };
 

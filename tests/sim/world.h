@@ -1,8 +1,9 @@
 // The deterministic simulator: one seed drives a cluster of raft::nodes over a simulated
 // network, disks and clock, with faults (drop, duplicate, reorder, delay, node pause, partitions
 // symmetric / one-way / bridge, crash + restart with loss of unsynced writes, slow fsync,
-// leadership transfers, failed term/vote fsyncs, retention deleting committed prefixes,
-// membership changes with spare nodes), and the checker runs after every event. Then the
+// leadership transfers, failed term/vote fsyncs, failed log fsyncs (the node fences itself and
+// is crashed + restarted later), retention deleting committed prefixes, membership changes
+// with spare nodes), and the checker runs after every event. Then the
 // faults heal and a liveness phase must elect a ready leader and commit a new proposal on
 // every member.
 #pragma once
@@ -31,6 +32,7 @@ struct outcome {
     int64_t committed = -1;
     uint64_t config_changes = 0;  // membership changes a leader accepted (add / promote / remove)
     uint64_t promotions_refused = 0;  // promote_learner refused: learner not caught up
+    uint64_t log_fsync_failures = 0;  // log fsyncs that failed (each fences its node until restart)
 };
 
 outcome run(const options& opt);

@@ -193,6 +193,56 @@ TEST_F(Node, SingleVoterLeadsAndCommitsOnlyAfterFsync) {
     EXPECT_EQ(n.commit_index(), *idx);
 }
 
+TEST_F(Node, ALeaderWhoseLogFsyncFailsStepsDownAndNeverCommitsTheUnsyncedTail) {
+    node n = make(1, 1);
+    clk.advance(milliseconds(1000));
+    n.tick();
+    ASSERT_TRUE(n.is_leader());
+    lg.sync();
+    n.on_log_durable();
+    ASSERT_TRUE(n.is_ready());
+    const index committed = n.commit_index();
+    ASSERT_TRUE(n.propose("x").has_value());
+    n.on_log_failed();  // EIO: "x" may or may not be on disk
+    EXPECT_TRUE(n.log_failed());
+    EXPECT_FALSE(n.is_leader());
+    EXPECT_FALSE(n.is_ready());
+    // A later fsync that "succeeds" is not trusted, and nothing more commits.
+    lg.sync();
+    n.on_log_durable();
+    EXPECT_EQ(n.commit_index(), committed);
+    auto r = n.propose("y");
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error(), make_error_code(errc::log_failed));
+    EXPECT_EQ(n.delete_prefix(index{0}).error(), make_error_code(errc::log_failed));
+    // Fenced: never campaigns again in this lifetime.
+    out.sent.clear();
+    clk.advance(milliseconds(5000));
+    n.tick();
+    EXPECT_FALSE(n.is_leader());
+    EXPECT_TRUE(out.sent.empty());
+}
+
+TEST_F(Node, AFollowerWhoseLogFsyncFailedNeitherAcksNorVotes) {
+    node n = make(1, 3);
+    n.step(from(2, 1, append_request{no_index, no_term, {e(1), e(1)}, no_index}));
+    n.on_log_failed();
+    out.sent.clear();
+    lg.sync();
+    n.on_log_durable();  // not trusted: no acknowledgement
+    n.step(from(2, 1, append_request{index{1}, term{1}, {e(1)}, no_index}));
+    n.step(from(3, 2, vote_request{index{5}, term{1}, false, false}));
+    n.step(from(3, 2, vote_request{index{5}, term{1}, true, false}));
+    EXPECT_TRUE(out.sent.empty());
+    EXPECT_EQ(lg.e.size(), 2U);               // nothing appended after the failure
+    EXPECT_EQ(n.current_term(), term{1});     // no term change either
+    EXPECT_EQ(st.hs.voted_for, std::nullopt);
+    // Restart over the same log: a fresh node participates again.
+    node again = make(1, 3);
+    again.step(from(2, 1, append_request{index{1}, term{1}, {e(1)}, no_index}));
+    EXPECT_TRUE(last_sent<append_response>().success);
+}
+
 TEST_F(Node, ProposeOnAFollowerIsRefusedWithNotLeader) {
     node n = make(1, 3);
     auto r = n.propose("x");
