@@ -172,7 +172,8 @@ const rd_kafka_metadata_topic_t* find_topic(const rd_kafka_metadata_t& md, std::
     return nullptr;
 }
 
-outcome<topic_metadata> existing_topic(const client& c, const global_options& g, const std::string& name) {
+outcome<topic_metadata> existing_topic(const client& c, const global_options& g, const std::string& name,
+                                       int32_t partition) {
     FJORD_CLI_TRY(connect(c, g));
     auto md = all_topics_metadata(c, g);
     if (!md) {
@@ -181,6 +182,10 @@ outcome<topic_metadata> existing_topic(const client& c, const global_options& g,
     const auto* t = find_topic(**md, name);
     if (t == nullptr) {
         return unknown_topic(name);
+    }
+    if (partition >= t->partition_cnt) {
+        return runtime_failure("topic '{}' has partitions 0..{}; --partition {} does not exist", name,
+                               t->partition_cnt - 1, partition);
     }
     return topic_metadata{.all = std::move(*md), .topic = t};
 }

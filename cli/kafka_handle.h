@@ -132,8 +132,10 @@ struct topic_metadata {
     const rd_kafka_metadata_topic_t* topic = nullptr;  // points into *all
 };
 
-// connect(), then the named topic's metadata; unknown_topic() when it does not exist.
-outcome<topic_metadata> existing_topic(const client& c, const global_options& g, const std::string& name);
+// connect(), then the named topic's metadata; unknown_topic() when it does not exist, and
+// a failure naming the valid range when `partition` (>= 0; -1: any) is not one of its.
+outcome<topic_metadata> existing_topic(const client& c, const global_options& g, const std::string& name,
+                                       int32_t partition = -1);
 
 // "topic 'x' does not exist (create it with `fjord topic create x`)"
 failure unknown_topic(std::string_view name);

@@ -245,13 +245,9 @@ outcome<void> run_consume(const consume_options& o, const global_options& g) {
     if (!c) {
         return std::move(c).error();
     }
-    auto t = existing_topic(*c, g, o.topic);
+    auto t = existing_topic(*c, g, o.topic, o.partition);
     if (!t) {
         return std::move(t).error();
-    }
-    if (o.partition >= t->topic->partition_cnt) {
-        return runtime_failure("topic '{}' has partitions 0..{}; --partition {} does not exist", o.topic,
-                               t->topic->partition_cnt - 1, o.partition);
     }
     rd_kafka_poll_set_consumer(c->get());
     install_interrupt_handler();

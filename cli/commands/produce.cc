@@ -129,13 +129,9 @@ outcome<void> run_produce(const produce_options& o, const global_options& g) {
     if (!c) {
         return std::move(c).error();
     }
-    auto t = existing_topic(*c, g, o.topic);
+    auto t = existing_topic(*c, g, o.topic, o.partition);
     if (!t) {
         return std::move(t).error();
-    }
-    if (o.partition >= t->topic->partition_cnt) {
-        return runtime_failure("topic '{}' has partitions 0..{}; --partition {} does not exist", o.topic,
-                               t->topic->partition_cnt - 1, o.partition);
     }
     topic_ptr topic(rd_kafka_topic_new(c->get(), o.topic.c_str(), nullptr));
     const int partition = o.partition >= 0 ? o.partition : RD_KAFKA_PARTITION_UA;
