@@ -767,27 +767,23 @@ result<void> node::change_allowed() const {
     return ok();
 }
 
-result<index> node::add_learner(node_id n) {
+result<index> node::add_member(node_id n, std::vector<node_id> membership::*role) {
     FJORD_TRY(change_allowed());
     membership next = configuration();
     if (next.is_member(n)) {
         return errc::already_member;
     }
-    next.learners.push_back(n);
+    (next.*role).push_back(n);
     return propose_config(std::move(next));
 }
+
+result<index> node::add_learner(node_id n) { return add_member(n, &membership::learners); }
 
 result<index> node::add_voter(node_id n) {
     if (configuration().is_learner(n)) {
         return promote_learner(n);
     }
-    FJORD_TRY(change_allowed());
-    membership next = configuration();
-    if (next.is_member(n)) {
-        return errc::already_member;
-    }
-    next.voters.push_back(n);
-    return propose_config(std::move(next));
+    return add_member(n, &membership::voters);
 }
 
 result<index> node::promote_learner(node_id n) {

@@ -129,6 +129,8 @@ private:
     void note_truncated(index from);
     void sync_progress();                       // leader: one progress per member but self
     result<index> propose_config(membership next);
+    // A non-member `n` joins `role` (voters or learners) through one configuration entry.
+    result<index> add_member(node_id n, std::vector<node_id> membership::*role);
     result<void> change_allowed() const;
     void send(node_id to, message_body body);
     bool has_bug(bug b) const { return cfg_.injected_bug == b; }
