@@ -48,6 +48,7 @@ test-release: release
 bench: release
 	scripts/run-benchmarks
 	scripts/bench-end-to-end
+	scripts/bench-groups
 
 # A single broker on localhost:9092 in the foreground, data under ./var/ (Ctrl-C stops it).
 run: deps

@@ -49,6 +49,11 @@ using delete_topic_ptr = std::unique_ptr<rd_kafka_DeleteTopic_t, rd_deleter<rd_k
 using new_partitions_ptr = std::unique_ptr<rd_kafka_NewPartitions_t, rd_deleter<rd_kafka_NewPartitions_destroy>>;
 using config_resource_ptr =
     std::unique_ptr<rd_kafka_ConfigResource_t, rd_deleter<rd_kafka_ConfigResource_destroy>>;
+using delete_group_ptr = std::unique_ptr<rd_kafka_DeleteGroup_t, rd_deleter<rd_kafka_DeleteGroup_destroy>>;
+using list_group_offsets_ptr =
+    std::unique_ptr<rd_kafka_ListConsumerGroupOffsets_t, rd_deleter<rd_kafka_ListConsumerGroupOffsets_destroy>>;
+using alter_group_offsets_ptr =
+    std::unique_ptr<rd_kafka_AlterConsumerGroupOffsets_t, rd_deleter<rd_kafka_AlterConsumerGroupOffsets_destroy>>;
 
 // rd_kafka_clusterid() returns a string the caller frees with rd_kafka_mem_free.
 struct rd_string_deleter {

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     add_consume_command(app, g, chosen);
     add_cluster_commands(app, g, chosen);
     add_perf_commands(app, g, chosen);
+    add_group_commands(app, g, chosen);
 
     try {
         app.parse(argc, argv);

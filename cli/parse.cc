@@ -39,11 +39,11 @@ bool expect(std::string_view s, size_t& pos, char c) {
     return false;
 }
 
-failure bad_timestamp(std::string_view text) {
+failure bad_timestamp(std::string_view text, std::string_view option) {
     return usage_failure(
-        "--timestamp '{}' is neither epoch milliseconds nor ISO 8601 (e.g. 1700000000000, 2024-01-31, "
+        "{} '{}' is neither epoch milliseconds nor ISO 8601 (e.g. 1700000000000, 2024-01-31, "
         "2024-01-31T12:00:00Z, 2024-01-31T12:00:00.250+02:00)",
-        text);
+        option, text);
 }
 
 int days_in_month(int64_t year, unsigned month) {
@@ -204,22 +204,22 @@ outcome<std::vector<key_value>> producer_properties(std::string_view acks, std::
     return props;
 }
 
-outcome<int64_t> parse_timestamp_ms(std::string_view text) {
+outcome<int64_t> parse_timestamp_ms(std::string_view text, std::string_view option) {
     if (all_digits(text)) {
         int64_t v = 0;
         auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
         if (ec != std::errc{} || end != text.data() + text.size()) {
-            return bad_timestamp(text);
+            return bad_timestamp(text, option);
         }
         return v;
     }
     if (auto ms = parse_iso8601_ms(text)) {
         if (*ms < 0) {
-            return usage_failure("--timestamp '{}' is before 1970-01-01", text);
+            return usage_failure("{} '{}' is before 1970-01-01", option, text);
         }
         return *ms;
     }
-    return bad_timestamp(text);
+    return bad_timestamp(text, option);
 }
 
 std::optional<std::pair<std::string_view, std::string_view>> split_at_separator(std::string_view line,

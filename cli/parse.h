@@ -41,7 +41,8 @@ outcome<std::vector<key_value>> producer_properties(std::string_view acks, std::
 // --timestamp: milliseconds since the Unix epoch ("1700000000000"), or ISO 8601:
 // "2024-01-31", "2024-01-31T12:00:00", "2024-01-31T12:00:00.250Z",
 // "2024-01-31 12:00:00+02:00". Without a zone the time is UTC. Returns epoch ms.
-outcome<int64_t> parse_timestamp_ms(std::string_view text);
+// `option` names the flag in the error (`group reset-offsets` passes "--to-datetime").
+outcome<int64_t> parse_timestamp_ms(std::string_view text, std::string_view option = "--timestamp");
 
 // Splits a produce input line at the first occurrence of `separator` (non-empty):
 // {key, value}, or nullopt when the line does not contain it.

@@ -42,7 +42,12 @@ int run_broker(const broker_config& config) {
                    cluster.error().message());
         return 1;
     }
-    auto handler = kafka::make_request_handler(**cluster);
+    auto groups = std::make_unique<group::coordinator>(**cluster, system_clock(), config.groups);
+    if (auto r = groups->start(); !r) {
+        log->error("cannot start the group coordinator: {}", r.error().message());
+        return 1;
+    }
+    auto handler = kafka::make_request_handler(**cluster, *groups);
     (*cluster)->start_housekeeping(config.housekeeping_interval);
 
     size_t shards = config.shards == 0 ? net::shard_pool::default_shard_count() : config.shards;
@@ -69,9 +74,11 @@ int run_broker(const broker_config& config) {
                    listener.error().message());
         exit_code = 1;
     }
+    groups->stop();              // answers parked JoinGroup/SyncGroup calls
     (*cluster)->stop_flusher();  // while the shards' executors still exist
     pool.reset();
     handler.reset();
+    groups.reset();
     if (auto r = (*cluster)->close(); !r) {
         log->error("closing the logs failed: {}", r.error().message());
         return 1;

@@ -222,6 +222,20 @@ config_outcome<broker_config> build_config(const std::vector<property>& file, co
     if (auto err = check_voters(vals.find("controller.quorum.voters")->second, c.node_id)) {
         return outcome{.error = *err};
     }
+    auto& g = cfg.groups;
+    g.groups.min_session_timeout = std::chrono::milliseconds(int_of(vals, "group.min.session.timeout.ms"));
+    g.groups.max_session_timeout = std::chrono::milliseconds(int_of(vals, "group.max.session.timeout.ms"));
+    if (g.groups.min_session_timeout > g.groups.max_session_timeout) {
+        return outcome{.error = "group.min.session.timeout.ms must not exceed group.max.session.timeout.ms"};
+    }
+    g.groups.initial_rebalance_delay = std::chrono::milliseconds(int_of(vals, "group.initial.rebalance.delay.ms"));
+    g.groups.max_size = static_cast<int32_t>(int_of(vals, "group.max.size"));
+    g.offsets_topic_partitions = static_cast<int32_t>(int_of(vals, "offsets.topic.num.partitions"));
+    g.offsets_segment_bytes = static_cast<int32_t>(int_of(vals, "offsets.topic.segment.bytes"));
+    g.offsets_retention = std::chrono::minutes(int_of(vals, "offsets.retention.minutes"));
+    g.offsets_retention_check_interval =
+        std::chrono::milliseconds(int_of(vals, "offsets.retention.check.interval.ms"));
+    g.offset_metadata_max_bytes = static_cast<int32_t>(int_of(vals, "offset.metadata.max.bytes"));
     cfg.socket_request_max_bytes = static_cast<uint64_t>(int_of(vals, "socket.request.max.bytes"));
     cfg.shards = static_cast<size_t>(int_of(vals, "num.io.threads"));
     cfg.housekeeping_interval = std::chrono::milliseconds(int_of(vals, "log.retention.check.interval.ms"));

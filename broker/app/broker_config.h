@@ -14,6 +14,7 @@
 
 #include "app/properties.h"
 #include "cluster/local_cluster.h"
+#include "group/coordinator.h"
 
 namespace fjord::app {
 
@@ -24,6 +25,7 @@ struct listen_address {
 
 struct broker_config {
     cluster::cluster_config cluster;
+    group::coordinator_config groups;
     listen_address listener;
     uint64_t socket_request_max_bytes = 104857600;
     size_t shards = 0;  // 0 = one per core

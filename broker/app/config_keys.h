@@ -72,6 +72,28 @@ inline constexpr std::array config_keys{
                "Largest request frame; a larger (or negative) size prefix closes the connection."},
     config_key{"num.io.threads", key_type::integer, "0", 0, 1024,
                "Shards: threads, each with its own event loop. 0: one per CPU core."},
+    config_key{"group.min.session.timeout.ms", key_type::integer, "6000", 1, int_max,
+               "Smallest session timeout a consumer group member may ask for (JoinGroup); below it: "
+               "INVALID_SESSION_TIMEOUT."},
+    config_key{"group.max.session.timeout.ms", key_type::integer, "1800000", 1, int_max,
+               "Largest session timeout a consumer group member may ask for."},
+    config_key{"group.initial.rebalance.delay.ms", key_type::integer, "3000", 0, int_max,
+               "How long the first rebalance of an empty group waits for more members (each new "
+               "member extends it, up to the rebalance timeout)."},
+    config_key{"group.max.size", key_type::integer, "2147483647", 1, int_max,
+               "Most members a consumer group may have (GROUP_MAX_SIZE_REACHED beyond)."},
+    config_key{"offsets.topic.num.partitions", key_type::integer, "50", 1, 1000,
+               "Partitions of __consumer_offsets when it is created (on the first group request); "
+               "a group's coordinator partition is hash(group) mod this. Fixed once created."},
+    config_key{"offsets.topic.segment.bytes", key_type::integer, "104857600", 1048576, int_max,
+               "Segment size of __consumer_offsets (compacted) when it is created."},
+    config_key{"offsets.retention.minutes", key_type::integer, "10080", 1, int_max,
+               "Committed offsets of a group with no members are deleted this long after the group "
+               "became empty (or after the commit, if later)."},
+    config_key{"offsets.retention.check.interval.ms", key_type::integer, "600000", 1, long_max,
+               "How often expired committed offsets are looked for."},
+    config_key{"offset.metadata.max.bytes", key_type::integer, "4096", 0, int_max,
+               "Largest metadata string of one committed offset (OFFSET_METADATA_TOO_LARGE beyond)."},
     config_key{"controller.quorum.voters", key_type::string, "", 0, 0,
                "id@host:port of the controller voters. Single node only for now: unset, or exactly "
                "this node's id."},

@@ -155,6 +155,10 @@ bool classic_group::has_members() const {
     return !members_.empty();
 }
 
+bool classic_group::is_unused() const {
+    return state_ == group_state::empty && members_.empty() && pending_.empty() && generation_id_ == 0;
+}
+
 // --- JoinGroup ----------------------------------------------------------------------------
 
 void classic_group::join(join_request req, join_reply reply) {

@@ -144,6 +144,9 @@ public:
     group_state state() const { return state_; }
     int32_t generation_id() const { return generation_id_; }
     bool has_members() const;
+    // Empty with neither members nor members-to-be (MEMBER_ID_REQUIRED answered) and never
+    // through a rebalance: what a refused first JoinGroup leaves behind.
+    bool is_unused() const;
     // Wall ms of the last state change (what offset expiry of an Empty group counts from).
     int64_t current_state_timestamp() const { return current_state_timestamp_; }
 

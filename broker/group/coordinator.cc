@@ -134,8 +134,7 @@ group_entry& coordinator::impl::entry_locked(const std::string& id) {
 
 void coordinator::impl::drop_if_unused_locked(const std::string& id) {
     auto it = groups.find(id);
-    if (it != groups.end() && it->second.group.state() == group_state::empty && !it->second.group.has_members() &&
-        it->second.offsets.empty() && it->second.group.generation_id() == 0) {
+    if (it != groups.end() && it->second.group.is_unused() && it->second.offsets.empty()) {
         groups.erase(it);
     }
 }

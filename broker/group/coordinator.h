@@ -16,6 +16,10 @@
 //     offset is updated at the same time, never before (so OffsetFetch never shows a commit
 //     that a crash could lose), and never by an older record than the one it holds.
 //
+// Every group operation refuses an empty group id with INVALID_GROUP_ID (Kafka accepts
+// one for OffsetCommit/OffsetFetch/DescribeGroups/DeleteGroups; no client sends it, and
+// a group nobody can join is only a way to lose offsets).
+//
 // Threading: thread-safe. The awaitable operations complete on the caller's executor
 // (which must be single-threaded, like a shard's). One internal thread runs the groups'
 // deadlines and offset expiry.

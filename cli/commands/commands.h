@@ -28,5 +28,8 @@ void add_consume_command(CLI::App& app, const global_options& g, action& chosen)
 void add_cluster_commands(CLI::App& app, const global_options& g, action& chosen);  // cluster.cc
 void add_perf_commands(CLI::App& app, const global_options& g, action& chosen);     // perf_produce.cc
 void add_perf_consume(CLI::App& perf, const global_options& g, action& chosen);     // perf_consume.cc
+void add_group_commands(CLI::App& app, const global_options& g, action& chosen);    // group.cc
+void add_group_describe(CLI::App& group, const global_options& g, action& chosen);  // group_describe.cc
+void add_group_reset(CLI::App& group, const global_options& g, action& chosen);     // group_reset.cc
 
 }  // namespace fjord::cli

@@ -3,10 +3,10 @@
 // Without --group the consumer assign()s every partition (or --partition) at the chosen
 // start (--from-beginning, --from-end (the default), --offset N, --timestamp T) and commits
 // nothing. With --group it subscribe()s and the group coordinator assigns partitions;
-// when no assignment arrives within --timeout the command fails (fjord-broker has no
-// consumer groups yet). Stops at --count records, when every assigned partition reached
-// its end (--exit-at-end, via enable.partition.eof), after --timeout-ms without a record,
-// or on Ctrl-C.
+// when no assignment arrives within --timeout the command fails. Offsets are auto-committed
+// (and committed once more on close), so the next run of the group continues. Stops at
+// --count records, when every assigned partition reached its end (--exit-at-end, via
+// enable.partition.eof), after --timeout-ms without a record, or on Ctrl-C.
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -163,9 +163,9 @@ outcome<void> consume_loop(const client& c, const global_options& g, const consu
             std::fflush(stdout);
             if (group && assigned < 0 && steady::now() - started > g.timeout()) {
                 return finish(runtime_failure(
-                    "group '{}' got no partitions within {} s: no group coordinator answered (fjord-broker does not "
-                    "implement consumer groups yet; consume without --group){}",
-                    o.group, g.timeout_s,
+                    "group '{}' got no partitions within {} s: no group coordinator answered, or the group did not "
+                    "finish rebalancing (see `fjord group describe {}`){}",
+                    o.group, g.timeout_s, o.group,
                     c.context().last_error.empty() ? "" : fmt::format("; last error: {}", c.context().last_error)));
             }
             if (o.timeout_ms >= 0 && steady::now() - last_record > std::chrono::milliseconds(o.timeout_ms)) {

@@ -8,6 +8,7 @@ The CLI's commands, formats and exit codes are specified in docs/cli.md.
 import base64
 import datetime
 import json
+import re
 import subprocess
 import time
 
@@ -294,6 +295,322 @@ def perf_produce_and_consume(tools):
         check("records/s" in t.stderr, f"no progress line on stderr:\n{t.stderr}")
 
 
+# ---- consumer groups (`fjord group ...`, `fjord consume --group`) ----
+
+# No initial rebalance delay (a member is Stable as soon as it joined), few offsets partitions.
+GROUP_PROPS = {"group.initial.rebalance.delay.ms": "0", "offsets.topic.num.partitions": "3"}
+
+
+class Member:
+    """A confluent_kafka consumer subscribed to `topic` in group `group`: a live member of
+    the group until close(). Commits only what commit() is told to."""
+
+    def __init__(self, b, group, topic, client_id="it-member"):
+        from confluent_kafka import Consumer
+        self.c = Consumer({"bootstrap.servers": b.bootstrap, "group.id": group, "client.id": client_id,
+                           "enable.auto.commit": False, "auto.offset.reset": "earliest"})
+        self.c.subscribe([topic])
+
+    def consume(self, n, timeout=30):
+        got = []
+        deadline = time.monotonic() + timeout
+        while len(got) < n and time.monotonic() < deadline:
+            m = self.c.poll(0.2)
+            if m is None:
+                continue
+            if m.error():
+                raise HarnessError(f"member: consume error {m.error()}")
+            got.append(m)
+        check(len(got) == n, f"member consumed {len(got)} of {n} records within {timeout} s")
+        return got
+
+    def commit(self, offsets):
+        """offsets: {(topic, partition): offset}, committed synchronously."""
+        from confluent_kafka import TopicPartition
+        self.c.commit(offsets=[TopicPartition(t, p, o) for (t, p), o in offsets.items()], asynchronous=False)
+
+    def close(self):
+        if self.c is not None:
+            self.c.close()
+            self.c = None
+
+
+def group_json(tools, b, group):
+    return json.loads(fjord(tools, b.bootstrap, "group", "describe", group, "--json").stdout)
+
+
+def groups_listed(tools, b, *args):
+    return json.loads(fjord(tools, b.bootstrap, "group", "list", "--json", *args).stdout)
+
+
+def committed_of(tools, b, group):
+    """{partition: committed offset} of every row of `group describe` (single-topic tests)."""
+    return {o["partition"]: o["committed_offset"] for o in group_json(tools, b, group)["offsets"]}
+
+
+def produce_to(tools, b, topic, partition, lines):
+    fjord(tools, b.bootstrap, "produce", topic, "--partition", partition, input="".join(f"{x}\n" for x in lines))
+
+
+def cli_group_list_describe_and_delete(tools):
+    with Broker(tools.broker, properties=GROUP_PROPS) as b:
+        bs = b.bootstrap
+        fjord(tools, bs, "topic", "create", "orders", "--partitions", "3")
+        ends = {0: 10, 1: 6, 2: 0}
+        for p, n in ends.items():
+            if n:
+                produce_to(tools, b, "orders", p, [f"o{p}-{i}" for i in range(n)])
+        check(groups_listed(tools, b) == [], "groups listed before any consumer ran")
+        committed = {0: 4, 1: 6}  # partition 2: nothing committed
+
+        m = Member(b, "g1", "orders")
+        try:
+            m.consume(sum(ends.values()))
+            m.commit({("orders", p): o for p, o in committed.items()})
+
+            stable = [{"group": "g1", "state": "Stable", "protocol_type": "consumer"}]
+            check(groups_listed(tools, b) == stable, f"group list: {groups_listed(tools, b)}")
+            check(groups_listed(tools, b, "--state", "STABLE") == stable, "--state STABLE lost the group")
+            check(groups_listed(tools, b, "--state", "Empty") == [], "--state Empty shows a Stable group")
+            text = fjord(tools, bs, "group", "list").stdout
+            check(re.search(r"^GROUP\s+STATE\s+PROTOCOL-TYPE$", text, re.M) and
+                  re.search(r"^g1\s+Stable\s+consumer$", text, re.M), f"group list text:\n{text}")
+
+            d = group_json(tools, b, "g1")
+            check(d["group"] == "g1" and d["state"] == "Stable" and d["protocol_type"] == "consumer",
+                  f"describe header: {d}")
+            check(d["assignor"] == "range", f"assignor (librdkafka's default range,roundrobin): {d['assignor']!r}")
+            check(d["coordinator"] == {"id": 1, "host": "127.0.0.1", "port": b.port},
+                  f"coordinator: {d['coordinator']}")
+            check(len(d["members"]) == 1, f"members: {d['members']}")
+            member = d["members"][0]
+            member_id = member["member_id"]
+            check(member_id and member["client_id"] == "it-member" and member["group_instance_id"] is None
+                  and member["host"], f"member: {member}")
+            check(sorted((a["topic"], a["partition"]) for a in member["assignment"]) ==
+                  [("orders", p) for p in range(3)], f"assignment: {member['assignment']}")
+            rows = {(o["topic"], o["partition"]): o for o in d["offsets"]}
+            check(sorted(rows) == [("orders", p) for p in range(3)], f"offset rows: {d['offsets']}")
+            for p in range(3):
+                r = rows[("orders", p)]
+                want = committed.get(p)
+                lag = None if want is None else ends[p] - want
+                check(r["committed_offset"] == want and r["log_end_offset"] == ends[p] and r["lag"] == lag
+                      and r["log_start_offset"] == 0 and r["member_id"] == member_id,
+                      f"partition {p}: {r}, want committed {want} end {ends[p]} lag {lag}")
+
+            text = fjord(tools, bs, "group", "describe", "g1").stdout
+            check("Group: g1  State: Stable  ProtocolType: consumer  Assignor: range" in text, f"describe:\n{text}")
+            mid = re.escape(member_id)
+            check(re.search(rf"^orders\s+0\s+4\s+10\s+6\s+{mid}$", text, re.M) and
+                  re.search(rf"^orders\s+1\s+6\s+6\s+0\s+{mid}$", text, re.M) and
+                  re.search(rf"^orders\s+2\s+-\s+0\s+-\s+{mid}$", text, re.M), f"describe partition table:\n{text}")
+            check(re.search(rf"^{mid}\s+-\s+it-member\s+\S+\s+orders:0,1,2$", text, re.M), f"member table:\n{text}")
+
+            # An active member would overwrite a reset with its next commit: refused, dry run too.
+            for extra in ([], ["--dry-run"]):
+                r = fjord(tools, bs, "group", "reset-offsets", "g1", "--topic", "orders", "--to-earliest", *extra,
+                          expect=1)
+                check("group 'g1' has 1 active member; stop them first" in r.stderr, f"reset while active: {r.stderr}")
+            check(committed_of(tools, b, "g1") == {0: 4, 1: 6, 2: None}, "a refused reset changed offsets")
+            r = fjord(tools, bs, "group", "delete", "g1", expect=1)
+            check("group 'g1' is not empty" in r.stderr and "stop them first" in r.stderr,
+                  f"delete while active: {r.stderr}")
+        finally:
+            m.close()  # LeaveGroup: the group is Empty right away
+
+        d = group_json(tools, b, "g1")
+        check(d["state"] == "Empty" and d["members"] == [] and d["protocol_type"] == "consumer",
+              f"after the member left: {d}")
+        check([(o["partition"], o["committed_offset"], o["lag"], o["member_id"]) for o in d["offsets"]] ==
+              [(0, 4, 6, None), (1, 6, 0, None)], f"offsets after the member left: {d['offsets']}")
+        check(groups_listed(tools, b, "--state", "empty") == [{"group": "g1", "state": "Empty",
+                                                               "protocol_type": "consumer"}],
+              f"--state empty: {groups_listed(tools, b, '--state', 'empty')}")
+
+        r = fjord(tools, bs, "group", "describe", "nosuch", expect=1)
+        check("group 'nosuch' does not exist" in r.stderr, f"describe of an unknown group: {r.stderr}")
+
+        r = fjord(tools, bs, "group", "delete", "g1")
+        check("deleted group 'g1'" in r.stderr, f"delete: {r.stderr}")
+        check(groups_listed(tools, b) == [], f"deleted group still listed: {groups_listed(tools, b)}")
+        r = fjord(tools, bs, "group", "describe", "g1", expect=1)
+        check("group 'g1' does not exist" in r.stderr, f"describe after delete: {r.stderr}")
+        r = fjord(tools, bs, "group", "delete", "g1", expect=1)
+        check("group 'g1' does not exist" in r.stderr, f"delete after delete: {r.stderr}")
+
+
+def cli_group_reset_offsets(tools):
+    with Broker(tools.broker, properties=GROUP_PROPS) as b:
+        bs = b.bootstrap
+        fjord(tools, bs, "topic", "create", "log", "--partitions", "2")
+        produce_to(tools, b, "log", 0, [f"first-{i}" for i in range(5)])
+        time.sleep(0.3)
+        mid = now_ms()
+        time.sleep(0.3)
+        produce_to(tools, b, "log", 0, [f"second-{i}" for i in range(5)])
+        produce_to(tools, b, "log", 1, [f"p1-{i}" for i in range(3)])
+        m = Member(b, "g2", "log")
+        try:
+            m.consume(13)
+            m.commit({("log", 0): 10, ("log", 1): 3})
+        finally:
+            m.close()
+        check(committed_of(tools, b, "g2") == {0: 10, 1: 3}, f"committed: {committed_of(tools, b, 'g2')}")
+
+        def reset(*args, expect=0):
+            return fjord(tools, bs, "group", "reset-offsets", "g2", *args, expect=expect)
+
+        def plan(*args):
+            """Runs reset-offsets --json; returns {partition: (current, new, clamped)}."""
+            j = json.loads(reset(*args, "--json").stdout)
+            check(j["group"] == "g2" and j["dry_run"] == ("--dry-run" in args), f"plan header: {j}")
+            return {x["partition"]: (x["current_offset"], x["new_offset"], x["clamped"]) for x in j["partitions"]}
+
+        # --dry-run prints the plan and commits nothing.
+        check(plan("--topic", "log", "--to-earliest", "--dry-run") == {0: (10, 0, False), 1: (3, 0, False)},
+              "dry-run plan")
+        check(committed_of(tools, b, "g2") == {0: 10, 1: 3}, "--dry-run changed the committed offsets")
+        r = reset("--topic", "log", "--to-earliest", "--dry-run")
+        check(re.search(r"^log\s+0\s+10\s+0$", r.stdout, re.M) and "dry run" in r.stderr,
+              f"dry-run text:\n{r.stdout}{r.stderr}")
+
+        r = reset("--topic", "log:0", "--to-earliest")
+        check("committed 1 new offsets for group 'g2'" in r.stderr, f"reset summary: {r.stderr}")
+        d = group_json(tools, b, "g2")
+        check([(o["partition"], o["committed_offset"], o["lag"]) for o in d["offsets"]] == [(0, 0, 10), (1, 3, 0)],
+              f"after --to-earliest on log:0: {d['offsets']}")
+
+        # --to-offset clamps into [log start, log end], as Kafka does.
+        check(plan("--topic", "log", "--to-offset", "7") == {0: (0, 7, False), 1: (3, 3, True)}, "--to-offset 7")
+        check(committed_of(tools, b, "g2") == {0: 7, 1: 3}, "after --to-offset 7")
+        check(plan("--all-topics", "--to-offset", "100") == {0: (7, 10, True), 1: (3, 3, True)}, "--to-offset 100")
+        check(plan("--all-topics", "--shift-by", "-3") == {0: (10, 7, False), 1: (3, 0, False)}, "--shift-by -3")
+        check(plan("--all-topics", "--shift-by=-100") == {0: (7, 0, True), 1: (0, 0, True)}, "--shift-by -100")
+        check(plan("--all-topics", "--shift-by", "2") == {0: (0, 2, False), 1: (0, 2, False)}, "--shift-by 2")
+        check(committed_of(tools, b, "g2") == {0: 2, 1: 2}, "after --shift-by 2")
+
+        # --to-datetime: the first record at or after the time; the end when none is that new.
+        check(plan("--topic", "log:0", "--to-datetime", str(mid)) == {0: (2, 5, False)}, f"--to-datetime {mid}")
+        check(plan("--topic", "log:0", "--to-latest") == {0: (5, 10, False)}, "--to-latest")
+        iso = datetime.datetime.fromtimestamp(mid / 1000, tz=datetime.timezone.utc).strftime(
+            "%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        check(plan("--topic", "log:0", "--to-datetime", iso) == {0: (10, 5, False)}, f"--to-datetime {iso}")
+        check(plan("--topic", "log:0", "--to-datetime", str(now_ms() + 3600_000), "--dry-run") ==
+              {0: (5, 10, False)}, "--to-datetime in the future: the log end")
+        check(plan("--topic", "log:1", "--to-latest") == {1: (2, 3, False)}, "--to-latest on log:1")
+        check(committed_of(tools, b, "g2") == {0: 5, 1: 3}, "after --to-datetime")
+
+        # A consumer of the group resumes at the reset offsets (and commits where it stopped).
+        out = fjord(tools, bs, "consume", "log", "--group", "g2", "--count", "5").stdout
+        check(out.splitlines() == [f"second-{i}" for i in range(5)], f"resumed after --to-datetime:\n{out}")
+        check(committed_of(tools, b, "g2") == {0: 10, 1: 3}, "consume --group did not commit where it stopped")
+        reset("--topic", "log:0", "--to-offset", "3")
+        m = Member(b, "g2", "log")
+        try:
+            got = [(x.partition(), x.offset(), x.value().decode()) for x in m.consume(7)]
+        finally:
+            m.close()
+        check(got == [(0, i, f"first-{i}") for i in (3, 4)] + [(0, i, f"second-{i - 5}") for i in range(5, 10)],
+              f"confluent_kafka consumer after --to-offset 3: {got}")
+
+        # Errors: unknown topic or partition, nothing to shift, nothing committed.
+        r = reset("--topic", "ghost", "--to-earliest", expect=1)
+        check("topic 'ghost' does not exist" in r.stderr, f"unknown topic: {r.stderr}")
+        r = reset("--topic", "log:5", "--to-earliest", expect=1)
+        check("partition 5 does not exist" in r.stderr, f"unknown partition: {r.stderr}")
+        r = fjord(tools, bs, "group", "reset-offsets", "fresh", "--topic", "log", "--shift-by", "1", expect=1)
+        check("no committed offset" in r.stderr and "partition 0 of 'log'" in r.stderr,
+              f"shift without commit: {r.stderr}")
+        r = fjord(tools, bs, "group", "reset-offsets", "fresh", "--all-topics", "--to-earliest", expect=1)
+        check("group 'fresh' has no committed offsets" in r.stderr, f"--all-topics without commits: {r.stderr}")
+
+        # A group nobody joined can be given offsets (Kafka creates it, with no protocol type).
+        fjord(tools, bs, "group", "reset-offsets", "fresh", "--topic", "log", "--to-offset", "2")
+        d = group_json(tools, b, "fresh")
+        check(d["state"] == "Empty" and d["members"] == [], f"group created by reset-offsets: {d}")
+        check([(o["partition"], o["committed_offset"]) for o in d["offsets"]] == [(0, 2), (1, 2)],
+              f"offsets of the group created by reset-offsets: {d['offsets']}")
+
+
+def cli_consume_group_continues_where_it_left_off(tools):
+    with Broker(tools.broker, properties=GROUP_PROPS) as b:
+        bs = b.bootstrap
+        fjord(tools, bs, "topic", "create", "jobs", "--partitions", "1")
+        produce_to(tools, b, "jobs", 0, [f"job-{i}" for i in range(10)])
+        out = fjord(tools, bs, "consume", "jobs", "--group", "w", "--from-beginning", "--count", "4").stdout
+        check(out.splitlines() == [f"job-{i}" for i in range(4)], f"first run:\n{out}")
+        d = group_json(tools, b, "w")
+        check(d["state"] == "Empty" and [(o["committed_offset"], o["lag"]) for o in d["offsets"]] == [(4, 6)],
+              f"after the first run: {d}")
+        # Committed offsets win over --from-beginning (it only applies without one).
+        out = fjord(tools, bs, "consume", "jobs", "--group", "w", "--from-beginning", "--count", "6").stdout
+        check(out.splitlines() == [f"job-{i}" for i in range(4, 10)], f"second run did not continue:\n{out}")
+        check(committed_of(tools, b, "w") == {0: 10}, f"after the second run: {committed_of(tools, b, 'w')}")
+        p = fjord(tools, bs, "consume", "jobs", "--group", "w", "--timeout-ms", "3000")
+        check(p.stdout == "" and "consumed 0 records" in p.stderr, f"third run re-read records:\n{p.stdout}")
+        produce_to(tools, b, "jobs", 0, ["job-10", "job-11"])
+        out = fjord(tools, bs, "consume", "jobs", "--group", "w", "--count", "2").stdout
+        check(out.splitlines() == ["job-10", "job-11"], f"run after new records:\n{out}")
+
+
+def cli_group_describe_static_members(tools):
+    """Static members (group.instance.id) under the roundrobin assignor: describe shows
+    each member's instance id, client id and its own partition."""
+    from confluent_kafka import Consumer
+    with Broker(tools.broker, properties=GROUP_PROPS) as b:
+        fjord(tools, b.bootstrap, "topic", "create", "st", "--partitions", "2")
+        members = [Consumer({"bootstrap.servers": b.bootstrap, "group.id": "static", "group.instance.id": f"inst-{i}",
+                             "client.id": f"client-{i}", "partition.assignment.strategy": "roundrobin"})
+                   for i in range(2)]
+        try:
+            for c in members:
+                c.subscribe(["st"])
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not all(c.assignment() for c in members):
+                for c in members:
+                    c.poll(0.1)
+            check(all(c.assignment() for c in members), "the two static members got no partitions in 30 s")
+            d = group_json(tools, b, "static")
+            check(d["state"] == "Stable" and d["assignor"] == "roundrobin", f"describe: {d}")
+            got = sorted((m["group_instance_id"], m["client_id"],
+                          [(a["topic"], a["partition"]) for a in m["assignment"]]) for m in d["members"])
+            check([g[:2] for g in got] == [("inst-0", "client-0"), ("inst-1", "client-1")], f"members: {got}")
+            check(sorted(p for g in got for p in g[2]) == [("st", 0), ("st", 1)] and all(len(g[2]) == 1 for g in got),
+                  f"roundrobin assignment: {got}")
+            owners = {m["member_id"] for m in d["members"]}
+            check({o["member_id"] for o in d["offsets"]} == owners and len(d["offsets"]) == 2,
+                  f"partition rows: {d['offsets']}")
+            text = fjord(tools, b.bootstrap, "group", "describe", "static").stdout
+            check(re.search(r"\sinst-0\s+client-0\s+\S+\s+st:\d$", text, re.M), f"member table:\n{text}")
+        finally:
+            for c in members:
+                c.close()
+
+
+def cli_group_usage_errors_exit_2(tools):
+    bs = "127.0.0.1:1"  # never contacted: usage errors come first
+    cases = [
+        (["group"], None),
+        (["group", "describe"], None),
+        (["group", "delete"], None),
+        (["group", "list", "--state", "running"], "--state 'running'"),
+        (["group", "reset-offsets", "g", "--topic", "t"], "one of --to-earliest"),
+        (["group", "reset-offsets", "g", "--topic", "t", "--to-earliest", "--to-offset", "3"], "only one of"),
+        (["group", "reset-offsets", "g", "--to-latest"], "--all-topics"),
+        (["group", "reset-offsets", "g", "--all-topics", "--topic", "t", "--to-latest"], "exclude one another"),
+        (["group", "reset-offsets", "g", "--topic", "t:x", "--to-latest"], "--topic 't:x'"),
+        (["group", "reset-offsets", "g", "--topic", "t", "--to-datetime", "yesterday"], "--to-datetime 'yesterday'"),
+        (["group", "reset-offsets", "g", "--topic", "t", "--to-offset", "-1"], "--to-offset -1"),
+    ]
+    for args, want in cases:
+        p = fjord(tools, bs, *args, expect=None, timeout=30)
+        check(p.returncode == 2, f"{args}: exit {p.returncode}, expected 2\n{p.stderr}")
+        check(want is None or want in p.stderr, f"{args}: message lacks {want!r}: {p.stderr}")
+    p = fjord(tools, bs, "group", "reset-offsets", "--help", expect=0)
+    check("--to-datetime" in p.stdout and "--dry-run" in p.stdout, f"reset-offsets --help:\n{p.stdout}")
+
+
 TESTS = {f.__name__: f for f in [
     topic_create_list_describe_alter_delete,
     produce_consume_json_fields,
@@ -306,6 +623,11 @@ TESTS = {f.__name__: f for f in [
     usage_errors_exit_2,
     cluster_describe_shows_the_broker,
     perf_produce_and_consume,
+    cli_group_list_describe_and_delete,
+    cli_group_reset_offsets,
+    cli_consume_group_continues_where_it_left_off,
+    cli_group_describe_static_members,
+    cli_group_usage_errors_exit_2,
 ]}
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@
 
 namespace fjord::kafka {
 
-dispatcher::dispatcher(cluster::local_cluster& cluster) : cluster_(cluster), logger_(make_logger("kafka")) {}
+dispatcher::dispatcher(cluster::local_cluster& cluster, group::coordinator& groups)
+    : cluster_(cluster), groups_(groups), logger_(make_logger("kafka")) {}
 
 net::response api_versions_unsupported_response(int32_t correlation_id) {
     api_versions_response body;
@@ -48,6 +49,7 @@ boost::asio::awaitable<result<std::optional<net::response>>> dispatcher::handle(
         co_return make_error_code(errc::unsupported_version);
     }
     request_context ctx{.cluster = &cluster_,
+                        .groups = &groups_,
                         .logger = logger_,
                         .api_key = header->api_key,
                         .api_version = header->api_version,
@@ -63,8 +65,9 @@ boost::asio::awaitable<result<std::optional<net::response>>> dispatcher::handle(
     co_return co_await std::move(*started);
 }
 
-std::unique_ptr<net::request_handler> make_request_handler(cluster::local_cluster& cluster) {
-    return std::make_unique<dispatcher>(cluster);
+std::unique_ptr<net::request_handler> make_request_handler(cluster::local_cluster& cluster,
+                                                          group::coordinator& groups) {
+    return std::make_unique<dispatcher>(cluster, groups);
 }
 
 }  // namespace fjord::kafka

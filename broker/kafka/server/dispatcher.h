@@ -10,12 +10,13 @@ namespace fjord::kafka {
 
 class dispatcher final : public net::request_handler {
 public:
-    explicit dispatcher(cluster::local_cluster& cluster);
+    dispatcher(cluster::local_cluster& cluster, group::coordinator& groups);
     boost::asio::awaitable<result<std::optional<net::response>>> handle(const net::connection_info& conn,
                                                                         bytes frame) override;
 
 private:
     cluster::local_cluster& cluster_;
+    group::coordinator& groups_;
     std::shared_ptr<spdlog::logger> logger_;
 };
 

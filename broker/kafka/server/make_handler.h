@@ -6,11 +6,13 @@
 #include <memory>
 
 #include "cluster/local_cluster.h"
+#include "group/coordinator.h"
 #include "net/request_handler.h"
 
 namespace fjord::kafka {
 
-// REQUIRES: `cluster` outlives the handler.
-std::unique_ptr<net::request_handler> make_request_handler(cluster::local_cluster& cluster);
+// REQUIRES: `cluster` and `groups` outlive the handler.
+std::unique_ptr<net::request_handler> make_request_handler(cluster::local_cluster& cluster,
+                                                          group::coordinator& groups);
 
 }  // namespace fjord::kafka

@@ -22,6 +22,7 @@
 #include <spdlog/logger.h>
 
 #include "cluster/local_cluster.h"
+#include "group/coordinator.h"
 #include "kafka/protocol/frame.h"
 #include "net/request_handler.h"
 
@@ -31,6 +32,7 @@ using handler_result = result<std::optional<net::response>>;
 
 struct request_context {
     cluster::local_cluster* cluster = nullptr;
+    group::coordinator* groups = nullptr;
     std::shared_ptr<spdlog::logger> logger;
     int16_t api_key = 0;
     int16_t api_version = 0;

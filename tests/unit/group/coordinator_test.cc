@@ -342,5 +342,19 @@ TEST_F(CoordinatorTest, RequestsForBadGroupIdsAreRefused) {
     EXPECT_TRUE(coord_->list_groups({}).second.empty());
 }
 
+TEST_F(CoordinatorTest, MemberIdRequiredRoundTripKeepsTheNewGroup) {
+    auto req = member_join("");
+    req.require_known_member_id = true;  // JoinGroup v4+
+    auto first = run(coord_->join("fresh", req));
+    ASSERT_EQ(first.error_code, err::member_id_required);
+    ASSERT_FALSE(first.member_id.empty());
+    req.member_id = first.member_id;
+    auto second = run(coord_->join("fresh", req));
+    EXPECT_EQ(second.error_code, err::none);
+    EXPECT_EQ(second.member_id, first.member_id);
+    EXPECT_EQ(second.generation_id, 1);
+    EXPECT_EQ(second.leader, first.member_id);
+}
+
 }  // namespace
 }  // namespace fjord::group

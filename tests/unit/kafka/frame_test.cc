@@ -28,6 +28,28 @@ TEST(Frame, RequestHeaderVersionFollowsFlexibleVersions) {
     EXPECT_EQ(request_header_version(999, 0), 1);
 }
 
+TEST(Frame, GroupApisHeaderVersionsFollowTheirFlexibleVersions) {
+    EXPECT_EQ(request_header_version(8, 7), 1);   // OffsetCommit: flexible from 8, above our range
+    EXPECT_EQ(request_header_version(9, 5), 1);   // OffsetFetch
+    EXPECT_EQ(request_header_version(9, 6), 2);
+    EXPECT_EQ(request_header_version(9, 7), 2);
+    EXPECT_EQ(request_header_version(10, 2), 1);  // FindCoordinator
+    EXPECT_EQ(request_header_version(10, 3), 2);
+    EXPECT_EQ(request_header_version(11, 5), 1);  // JoinGroup
+    EXPECT_EQ(request_header_version(11, 6), 2);
+    EXPECT_EQ(request_header_version(16, 2), 1);  // ListGroups
+    EXPECT_EQ(request_header_version(16, 3), 2);
+    EXPECT_EQ(request_header_version(16, 4), 2);
+    EXPECT_EQ(request_header_version(42, 2), 2);  // DeleteGroups
+    EXPECT_EQ(request_header_version(47, 0), 1);  // OffsetDelete: never flexible
+    EXPECT_EQ(request_header_version(47, 1), 1);
+    EXPECT_EQ(response_header_version(9, 5), 0);
+    EXPECT_EQ(response_header_version(9, 6), 1);
+    EXPECT_EQ(response_header_version(16, 2), 0);
+    EXPECT_EQ(response_header_version(16, 4), 1);
+    EXPECT_EQ(response_header_version(47, 0), 0);
+}
+
 TEST(Frame, ResponseHeaderVersionIsV0ForApiVersionsAlways) {
     for (int16_t v = 0; v <= 4; ++v) {
         EXPECT_EQ(response_header_version(18, v), 0) << v;
@@ -78,8 +100,10 @@ TEST(ApiTable, ListsTheApisAndRangesWeServe) {
         int16_t key, min, max, flexible;
     };
     const expected_api expected[] = {
-        {0, 0, 7, 9},   {1, 4, 11, 12}, {2, 0, 3, 6},  {3, 0, 6, 9},  {18, 0, 3, 3}, {19, 0, 4, 5},
-        {20, 0, 3, 4},  {21, 0, 1, 2},  {22, 0, 4, 2}, {32, 0, 2, 4}, {33, 0, 1, 2}, {37, 0, 1, 2},
+        {0, 0, 7, 9},   {1, 4, 11, 12}, {2, 0, 3, 6},  {3, 0, 6, 9},  {8, 0, 7, 8},   {9, 0, 7, 6},
+        {10, 0, 2, 3},  {11, 0, 5, 6},  {12, 0, 3, 4}, {13, 0, 3, 4}, {14, 0, 3, 4},  {15, 0, 4, 5},
+        {16, 0, 4, 3},  {18, 0, 3, 3},  {19, 0, 4, 5}, {20, 0, 3, 4}, {21, 0, 1, 2},  {22, 0, 4, 2},
+        {32, 0, 2, 4},  {33, 0, 1, 2},  {37, 0, 1, 2}, {42, 0, 1, 2}, {47, 0, 0, -1},
     };
     ASSERT_EQ(api_table.size(), std::size(expected));
     for (const auto& e : expected) {
@@ -89,7 +113,8 @@ TEST(ApiTable, ListsTheApisAndRangesWeServe) {
         EXPECT_EQ(a->version_max, e.max) << a->name;
         EXPECT_EQ(a->flexible_version_min, e.flexible) << a->name;
     }
-    EXPECT_EQ(find_api(8), nullptr);
+    EXPECT_EQ(find_api(4), nullptr);  // LeaderAndIsr: inter-broker, never served
+    EXPECT_EQ(find_api(17), nullptr);
     static_assert(find_api(18)->name == "api_versions");  // usable at compile time
 }
 

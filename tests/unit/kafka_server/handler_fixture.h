@@ -1,8 +1,9 @@
 // handler_fixture: the Kafka request handler below the socket, for handler tests. A real
-// local_cluster on a temp directory, make_request_handler's handler, its coroutines run on
-// a local io_context; request frames are built with the codec and responses (file chunks
-// read back with pread) decoded with it. Derived fixtures adjust the cluster config with
-// configure() before SetUp opens it.
+// local_cluster on a temp directory, a group::coordinator over it (same manual clock),
+// make_request_handler's handler, its coroutines run on a local io_context; request frames
+// are built with the codec and responses (file chunks read back with pread) decoded with
+// it. Derived fixtures adjust the cluster config with configure() and the coordinator's
+// with configure_groups() before SetUp opens them.
 #pragma once
 
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "cluster/local_cluster.h"
+#include "group/coordinator.h"
 #include "kafka/protocol/frame.h"
 #include "kafka/server/make_handler.h"
 
@@ -40,12 +42,16 @@ struct handler_fixture : ::testing::Test {
     std::unique_ptr<io::filesystem> fs = io::make_posix_filesystem();
     manual_clock clk;
     std::unique_ptr<cluster::local_cluster> cluster;
+    std::unique_ptr<group::coordinator> coordinator;
     std::unique_ptr<net::request_handler> handler;
     boost::asio::io_context io;
     int32_t correlation = 0;
 
     // Called by SetUp with the default test config (one temp log dir, 1 MiB segments).
     virtual void configure(cluster::cluster_config&) {}
+    // Called by SetUp with the test coordinator config: a few offsets partitions, and no
+    // initial rebalance delay (the manual clock would otherwise hold the first join).
+    virtual void configure_groups(group::coordinator_config&) {}
 
     void SetUp() override {
         char tmpl[] = "/tmp/fjord-kafka-server-XXXXXX";
@@ -58,10 +64,20 @@ struct handler_fixture : ::testing::Test {
         auto c = cluster::make_local_cluster(*fs, clk, cfg);
         ASSERT_TRUE(c) << c.error().message();
         cluster = std::move(*c);
-        handler = make_request_handler(*cluster);
+        group::coordinator_config gcfg;
+        gcfg.offsets_topic_partitions = 4;
+        gcfg.offsets_segment_bytes = 1 << 20;
+        gcfg.groups.initial_rebalance_delay = std::chrono::milliseconds(0);
+        configure_groups(gcfg);
+        coordinator = std::make_unique<group::coordinator>(*cluster, clk, gcfg);
+        auto started = coordinator->start();
+        ASSERT_TRUE(started) << started.error().message();
+        coordinator->wait_loaded();
+        handler = make_request_handler(*cluster, *coordinator);
     }
     void TearDown() override {
         handler.reset();
+        coordinator.reset();
         cluster.reset();
         std::filesystem::remove_all(dir);
     }

@@ -94,6 +94,15 @@ TEST_F(HandlerTest, ApiVersionsV0AndV3ListOurRanges) {
         EXPECT_EQ(find_key(resp, 3)->max_version, 6);
         EXPECT_EQ(find_key(resp, 18)->max_version, 3);
         EXPECT_EQ(find_key(resp, 22)->max_version, 1);
+        // The consumer-group APIs (facts §4.2; librdkafka needs 0 of Join/Sync/Heartbeat/
+        // Leave/FindCoordinator and OffsetFetch 1).
+        const std::pair<int16_t, int16_t> group_apis[] = {{8, 7},  {9, 7},  {10, 2}, {11, 5}, {12, 3}, {13, 3},
+                                                          {14, 3}, {15, 4}, {16, 4}, {42, 1}, {47, 0}};
+        for (auto [key, max] : group_apis) {
+            ASSERT_NE(find_key(resp, key), nullptr) << key;
+            EXPECT_EQ(find_key(resp, key)->min_version, 0) << key;
+            EXPECT_EQ(find_key(resp, key)->max_version, max) << key;
+        }
         EXPECT_EQ(resp.api_keys.size(), api_table.size());
     }
 }

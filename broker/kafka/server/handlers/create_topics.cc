@@ -9,6 +9,11 @@ boost::asio::awaitable<handler_result> create_topics_handler::handle(request_con
     for (const auto& t : req.topics) {
         auto& tr = resp.topics.emplace_back();
         tr.name = t.name;
+        if (group::is_internal_topic(t.name)) {
+            tr.error_code = error_code::invalid_topic_exception;
+            tr.error_message = "internal topics are created by the broker";
+            continue;
+        }
         if (!t.assignments.empty()) {
             tr.error_code = 39;  // INVALID_REPLICA_ASSIGNMENT: one node places every replica itself
             tr.error_message = "manual replica assignment is not supported";

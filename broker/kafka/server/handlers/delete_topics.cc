@@ -7,6 +7,10 @@ boost::asio::awaitable<handler_result> delete_topics_handler::handle(request_con
                       req.topic_names.size());
     delete_topics_response resp;
     for (const auto& name : req.topic_names) {
+        if (group::is_internal_topic(name)) {
+            resp.responses.push_back({.name = name, .error_code = error_code::invalid_topic_exception});
+            continue;
+        }
         auto r = ctx.cluster->delete_topic(name);
         resp.responses.push_back({.name = name, .error_code = r ? error_code::none : kafka_error_code(r.error())});
     }

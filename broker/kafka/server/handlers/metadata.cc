@@ -7,6 +7,7 @@ metadata_response::topic describe(const cluster::local_cluster& c, const cluster
     metadata_response::topic out;
     out.name = t.name;
     out.error_code = error_code::none;
+    out.is_internal = group::is_internal_topic(t.name);
     for (int32_t p = 0; p < t.partitions; ++p) {
         out.partitions.push_back({.error_code = error_code::none,
                                   .partition_index = p,
@@ -42,7 +43,7 @@ boost::asio::awaitable<handler_result> metadata_handler::handle(request_context 
     const bool may_create = c.config().auto_create_topics && (ctx.api_version < 4 || req.allow_auto_topic_creation);
     for (const auto& rt : *req.topics) {
         auto t = c.find_topic(rt.name);
-        if (!t && may_create) {
+        if (!t && may_create && !group::is_internal_topic(rt.name)) {
             auto r = c.create_topic({.name = rt.name, .partitions = -1, .replication_factor = -1, .configs = {}});
             if (!r && r.error() != make_error_code(cluster::errc::topic_already_exists)) {
                 metadata_response::topic e;

@@ -120,6 +120,10 @@ boost::asio::awaitable<handler_result> produce_handler::handle(request_context c
             auto& pr = tr.partitions.emplace_back();
             pr.partition_index = p.partition_index;
             pr.base_offset = -1;
+            if (group::is_internal_topic(topic.name)) {
+                pr.error_code = error_code::invalid_topic_exception;  // only the coordinator writes it
+                continue;
+            }
             auto prepared = prepare(ctx, topic.name, p.records);
             if (const auto* err = std::get_if<int16_t>(&prepared)) {
                 pr.error_code = *err;

@@ -1,0 +1,19 @@
+// SyncGroup (key 14): the leader hands out assignments; every member gets its own; may park.
+// A translation between the wire structs and group::coordinator (ctx.groups); the
+// semantics live in the coordinator.
+#pragma once
+
+#include "kafka/server/request_context.h"
+
+namespace fjord::kafka {
+
+struct sync_group_handler {
+    using request_type = sync_group_request;
+    static constexpr int16_t key = request_type::key;
+    static constexpr int16_t min_version = 0;
+    static constexpr int16_t max_version = 3;
+    static_assert(min_version >= request_type::version_min && max_version <= request_type::version_max);
+    static boost::asio::awaitable<handler_result> handle(request_context ctx, request_type req);
+};
+
+}  // namespace fjord::kafka
