@@ -90,7 +90,7 @@ inline constexpr std::array config_keys{
     config_key{"offsets.retention.minutes", key_type::integer, "10080", 1, int_max,
                "Committed offsets of a group with no members are deleted this long after the group "
                "became empty (or after the commit, if later)."},
-    config_key{"offsets.retention.check.interval.ms", key_type::integer, "600000", 1, long_max,
+    config_key{"offsets.retention.check.interval.ms", key_type::integer, "600000", 1, int_max,
                "How often expired committed offsets are looked for."},
     config_key{"offset.metadata.max.bytes", key_type::integer, "4096", 0, int_max,
                "Largest metadata string of one committed offset (OFFSET_METADATA_TOO_LARGE beyond)."},

@@ -126,7 +126,9 @@ classic_group classic_group::restore(std::string group_id, const group_snapshot&
     classic_group g(std::move(group_id), config, clk);
     g.protocol_type_ = snap.protocol_type;
     g.generation_id_ = snap.generation_id;
-    if (snap.current_state_timestamp >= 0) {
+    // A memberless group with no known state change (simple commits only) keeps -1: its
+    // offsets expire by their commit time, not by when this broker started.
+    if (snap.current_state_timestamp >= 0 || snap.members.empty()) {
         g.current_state_timestamp_ = snap.current_state_timestamp;
     }
     if (snap.members.empty() || !snap.protocol) {

@@ -153,6 +153,54 @@ result<cluster::produce_result> coordinator::impl::append_locked(
     return cluster.produce(partition_of(group_id), *batch, acks);
 }
 
+void coordinator::impl::finish_commit_locked(
+    const std::string& group_id, int64_t base_offset,
+    const std::vector<std::pair<std::pair<std::string, int32_t>, offset_value>>& values, const result<void>& durable) {
+    --inflight_commits;
+    if (auto g = inflight_commits_by_group.find(group_id); g != inflight_commits_by_group.end() && --g->second == 0) {
+        inflight_commits_by_group.erase(g);
+    }
+    if (durable && !stopping) {
+        auto deleted = deleted_groups.find(group_id);
+        for (size_t k = 0; k < values.size(); ++k) {
+            auto log_offset = base_offset + static_cast<int64_t>(k);
+            const auto& [tp, value] = values[k];
+            if (deleted != deleted_groups.end() && deleted->second > log_offset) {
+                break;  // the group was deleted after this commit was appended
+            }
+            if (auto d = deleted_offsets.find({group_id, tp.first, tp.second});
+                d != deleted_offsets.end() && d->second > log_offset) {
+                continue;
+            }
+            auto it = groups.find(group_id);
+            if (it == groups.end()) {  // a simple commit's group: Empty, never rebalanced
+                it = groups.emplace(group_id, group_entry{classic_group::restore(group_id, {}, config.groups, clock), {}})
+                         .first;
+            }
+            auto& slot = it->second.offsets[tp];
+            if (slot.log_offset < log_offset) {
+                slot = stored_offset{.value = value, .log_offset = log_offset};
+            }
+        }
+    }
+    if (inflight_commits == 0) {
+        deleted_groups.clear();
+        deleted_offsets.clear();
+    }
+}
+
+void coordinator::impl::note_deleted_locked(const std::string& group_id, std::optional<std::pair<std::string, int32_t>> tp,
+                                            int64_t tombstone_offset) {
+    if (inflight_commits == 0) {
+        return;  // no commit can be overtaken
+    }
+    if (tp) {
+        deleted_offsets[{group_id, tp->first, tp->second}] = tombstone_offset;
+    } else {
+        deleted_groups[group_id] = tombstone_offset;
+    }
+}
+
 void coordinator::impl::persist_if_requested_locked(group_entry& e) {
     if (!e.group.take_persist_request()) {
         return;
@@ -264,6 +312,9 @@ boost::asio::awaitable<join_result> coordinator::join(std::string group_id, join
             r.member_id = req.member_id;
             co_return r;
         }
+        if (req.rebalance_timeout_ms <= 0) {
+            req.rebalance_timeout_ms = req.session_timeout_ms;  // a join phase must have a length
+        }
         auto& entry = impl_->entry_locked(group_id);
         entry.group.join(std::move(req), slot.setter());
         impl_->persist_if_requested_locked(entry);
@@ -328,6 +379,7 @@ leave_result coordinator::leave(const std::string& group_id, const std::vector<l
 boost::asio::awaitable<std::vector<int16_t>> coordinator::commit_offsets(commit_request req) {
     std::vector<int16_t> errors(req.partitions.size(), err::none);
     std::vector<size_t> appended;  // indexes of req.partitions in the batch, in order
+    std::vector<std::pair<std::pair<std::string, int32_t>, offset_value>> values;  // the batch's records
     std::optional<cluster::produce_result> produced;
     {
         std::lock_guard l(impl_->mu);
@@ -346,6 +398,7 @@ boost::asio::awaitable<std::vector<int16_t>> coordinator::commit_offsets(commit_
         }
         std::vector<std::pair<bytes, std::optional<bytes>>> records;
         auto now = impl_->clock.wall_ms();
+        values.reserve(req.partitions.size());
         for (size_t i = 0; i < req.partitions.size(); ++i) {
             const auto& p = req.partitions[i];
             auto t = impl_->cluster.find_topic(p.topic);
@@ -357,11 +410,12 @@ boost::asio::awaitable<std::vector<int16_t>> coordinator::commit_offsets(commit_
                 errors[i] = err::offset_metadata_too_large;
                 continue;
             }
-            records.emplace_back(encode_key(offset_key{req.group_id, p.topic, p.partition}),
-                                 encode_value(offset_value{.offset = p.offset,
-                                                           .leader_epoch = p.leader_epoch,
-                                                           .metadata = p.metadata.value_or(""),
-                                                           .commit_timestamp = now}));
+            auto& v = values.emplace_back(std::pair{p.topic, p.partition},
+                                          offset_value{.offset = p.offset,
+                                                       .leader_epoch = p.leader_epoch,
+                                                       .metadata = p.metadata.value_or(""),
+                                                       .commit_timestamp = now});
+            records.emplace_back(encode_key(offset_key{req.group_id, p.topic, p.partition}), encode_value(v.second));
             appended.push_back(i);
         }
         if (records.empty()) {
@@ -376,30 +430,15 @@ boost::asio::awaitable<std::vector<int16_t>> coordinator::commit_offsets(commit_
             co_return errors;
         }
         produced = std::move(*r);
+        ++impl_->inflight_commits;
+        ++impl_->inflight_commits_by_group[req.group_id];
     }
     auto durable = co_await impl_->cluster.wait_durable(*produced, commit_timeout);
+    std::lock_guard l(impl_->mu);
+    impl_->finish_commit_locked(req.group_id, produced->base_offset.value(), values, durable);
     if (!durable) {
         for (auto i : appended) {
             errors[i] = append_error_code(durable.error());
-        }
-        co_return errors;
-    }
-    std::lock_guard l(impl_->mu);
-    if (impl_->stopping) {
-        co_return errors;
-    }
-    auto& entry = impl_->entry_locked(req.group_id);
-    auto now = impl_->clock.wall_ms();
-    for (size_t k = 0; k < appended.size(); ++k) {
-        const auto& p = req.partitions[appended[k]];
-        auto log_offset = produced->base_offset.value() + static_cast<int64_t>(k);
-        auto& slot = entry.offsets[{p.topic, p.partition}];
-        if (slot.log_offset < log_offset) {
-            slot = stored_offset{.value = {.offset = p.offset,
-                                           .leader_epoch = p.leader_epoch,
-                                           .metadata = p.metadata.value_or(""),
-                                           .commit_timestamp = now},
-                                 .log_offset = log_offset};
         }
     }
     co_return errors;
@@ -514,6 +553,7 @@ boost::asio::awaitable<std::vector<std::pair<std::string, int16_t>>> coordinator
                 error = append_error_code(r.error());
                 continue;
             }
+            impl_->note_deleted_locked(id, std::nullopt, r->last_offset.value());
             it->second.group.mark_dead();
             impl_->groups.erase(it);
             impl_->logger->info("group {} deleted", id);
@@ -544,19 +584,30 @@ boost::asio::awaitable<offset_delete_result> coordinator::delete_offsets(std::st
             co_return out;
         }
         auto& e = it->second;
-        auto subscribed = e.group.state() == group_state::empty ? std::set<std::string>{}
-                                                                : e.group.subscribed_topics();
+        const bool active = e.group.state() != group_state::empty;
+        if (active && e.group.describe().protocol_type != "consumer") {
+            out.error_code = err::non_empty_group;  // no subscriptions to check against (Kafka)
+            co_return out;
+        }
+        auto subscribed = active ? e.group.subscribed_topics() : std::set<std::string>{};
         std::vector<std::pair<bytes, std::optional<bytes>>> tombstones;
+        std::vector<std::pair<std::string, int32_t>> deleted;  // tombstones[k] is deleted[k]'s
         for (const auto& t : which) {
             auto& [tps, errors] = out.partition_errors.emplace_back(t, std::vector<int16_t>{});
+            auto topic = impl_->cluster.find_topic(t.topic);
             for (auto p : t.partitions) {
+                if (!topic || p < 0 || p >= topic->partitions) {
+                    errors.push_back(err::unknown_topic_or_partition);
+                    continue;
+                }
                 if (subscribed.contains(t.topic)) {
                     errors.push_back(err::group_subscribed_to_topic);
                     continue;
                 }
                 errors.push_back(err::none);
-                if (e.offsets.erase({t.topic, p}) > 0) {
+                if (e.offsets.contains({t.topic, p})) {
                     tombstones.emplace_back(encode_key(offset_key{group_id, t.topic, p}), std::nullopt);
+                    deleted.emplace_back(t.topic, p);
                 }
             }
         }
@@ -565,6 +616,10 @@ boost::asio::awaitable<offset_delete_result> coordinator::delete_offsets(std::st
             if (!r) {
                 out.error_code = append_error_code(r.error());
                 co_return out;
+            }
+            for (size_t k = 0; k < deleted.size(); ++k) {
+                e.offsets.erase(deleted[k]);
+                impl_->note_deleted_locked(group_id, deleted[k], r->base_offset.value() + static_cast<int64_t>(k));
             }
             produced = std::move(*r);
         }

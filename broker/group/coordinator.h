@@ -53,8 +53,8 @@ namespace fjord::group {
 inline constexpr std::string_view offsets_topic = "__consumer_offsets";
 
 // Topics only the broker writes, creates and deletes (Kafka: Topic.isInternal). Clients
-// get INVALID_TOPIC_EXCEPTION for Produce, CreateTopics and DeleteTopics on them, and
-// Metadata never auto-creates them.
+// get INVALID_TOPIC_EXCEPTION for Produce, CreateTopics, DeleteTopics, CreatePartitions,
+// DeleteRecords and AlterConfigs on them, and Metadata never auto-creates them.
 inline bool is_internal_topic(std::string_view name) { return name == offsets_topic; }
 
 // Settings from broker.properties (Kafka key names in comments).

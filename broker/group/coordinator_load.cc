@@ -89,8 +89,7 @@ result<void> coordinator::impl::load_partition(int32_t p, std::map<std::string, 
         if (!g.snapshot && g.offsets.empty()) {
             continue;
         }
-        auto group = g.snapshot ? classic_group::restore(id, *g.snapshot, config.groups, clock)
-                                : classic_group(id, config.groups, clock);
+        auto group = classic_group::restore(id, g.snapshot.value_or(group_snapshot{}), config.groups, clock);
         out.emplace(id, group_entry{std::move(group), std::move(g.offsets)});
     }
     logger->info("{}-{}: loaded {} groups from {} records ({} skipped)", offsets_topic, p, out.size(), records, bad);
@@ -98,24 +97,29 @@ result<void> coordinator::impl::load_partition(int32_t p, std::map<std::string, 
 }
 
 void coordinator::impl::load_partitions(std::vector<int32_t> which) {
-    for (auto p : which) {
-        {
-            std::lock_guard l(mu);
-            if (stopping) {
-                return;
-            }
-        }
+    for (size_t i = 0; i < which.size();) {
+        auto p = which[i];
         std::map<std::string, group_entry> loaded;
         auto r = load_partition(p, loaded);
-        std::lock_guard l(mu);
+        std::unique_lock l(mu);
+        if (stopping) {
+            return;
+        }
         if (!r) {
             // Serving this partition from partial state could hand out stale offsets: it
-            // stays loading (COORDINATOR_LOAD_IN_PROGRESS) and the error is logged.
-            logger->error("{}-{}: cannot load: {}", offsets_topic, p, r.error().message());
+            // stays loading (COORDINATOR_LOAD_IN_PROGRESS) and is retried after a pause.
+            logger->error("{}-{}: cannot load, retrying in 1 s: {}", offsets_topic, p, r.error().message());
+            loaded_cv.wait_for(l, std::chrono::seconds(1), [this] { return stopping; });
             continue;
+        }
+        for (auto& [id, e] : loaded) {
+            if (groups.contains(id)) {  // only if the partition count changed under old records
+                logger->warn("group {} found in two partitions of {}; keeping the first", id, offsets_topic);
+            }
         }
         groups.merge(loaded);
         load[static_cast<size_t>(p)] = partition_load::loaded;
+        ++i;
     }
     loaded_cv.notify_all();
 }

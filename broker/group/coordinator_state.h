@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -58,6 +59,17 @@ struct coordinator::impl {
     std::thread loader;
     std::thread timers;
 
+    // Commits appended but not yet durable. A tombstone written meanwhile (DeleteGroups,
+    // OffsetDelete, expiry) is remembered with its log offset, so a commit appended before
+    // it cannot bring the offset or the group back when its durability wait ends.
+    // Forgotten once no commit is in flight.
+    // Expiry leaves a group with a commit in flight alone (Kafka does the same): the
+    // commit it is about to apply is the group's newest.
+    int inflight_commits = 0;
+    std::map<std::string, int> inflight_commits_by_group;
+    std::map<std::string, int64_t> deleted_groups;
+    std::map<std::tuple<std::string, std::string, int32_t>, int64_t> deleted_offsets;
+
     // --- coordinator.cc ---------------------------------------------------------------
     // Makes __consumer_offsets exist (creating it on first use) and returns the error a
     // group request must answer with before it may touch group `id`: NONE,
@@ -69,6 +81,15 @@ struct coordinator::impl {
     // Appends the group's snapshot if it asked for one (no durability wait: the next flush
     // covers it; a rebalance lost to a crash only makes members rejoin).
     void persist_if_requested_locked(group_entry& e);
+    // Ends a commit's durability wait: applies its records (values[k] is at base_offset + k)
+    // unless a later tombstone overtook them.
+    void finish_commit_locked(const std::string& group_id, int64_t base_offset,
+                              const std::vector<std::pair<std::pair<std::string, int32_t>, offset_value>>& values,
+                              const result<void>& durable);
+    // Records a tombstone (of one offset, or with tp nullopt of the whole group) at
+    // `tombstone_offset` for commits in flight.
+    void note_deleted_locked(const std::string& group_id, std::optional<std::pair<std::string, int32_t>> tp,
+                             int64_t tombstone_offset);
     // Removes an Empty group with neither members nor offsets that a failed request created.
     void drop_if_unused_locked(const std::string& id);
     // Appends records (key, value-or-tombstone) to the partition of `group_id`. acks -1 for

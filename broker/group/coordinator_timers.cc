@@ -27,9 +27,9 @@ void coordinator::impl::timer_loop() {
                 next = std::min(next, *d);
             }
         }
-        if (next > now) {
-            wake.wait_for(l, next - now);
-        }
+        // Always give the lock up between passes, even when a deadline is already due:
+        // the shards' group requests wait on it.
+        wake.wait_for(l, std::max<fjord::clock::duration>(next - now, std::chrono::milliseconds(1)));
     }
 }
 
@@ -52,34 +52,42 @@ void coordinator::impl::expire_offsets_locked() {
     auto retention = std::chrono::duration_cast<std::chrono::milliseconds>(config.offsets_retention).count();
     for (auto it = groups.begin(); it != groups.end();) {
         auto& [id, e] = *it;
-        if (e.group.state() != group_state::empty || e.group.has_members()) {
+        if (e.group.state() != group_state::empty || e.group.has_members() || inflight_commits_by_group.contains(id)) {
             ++it;
             continue;
         }
         // Counted from the later of the group becoming Empty and the offset's commit.
         std::vector<std::pair<bytes, std::optional<bytes>>> tombstones;
-        for (auto o = e.offsets.begin(); o != e.offsets.end();) {
-            auto base = std::max(e.group.current_state_timestamp(), o->second.value.commit_timestamp);
-            if (base + retention <= now) {
-                tombstones.emplace_back(encode_key(offset_key{id, o->first.first, o->first.second}), std::nullopt);
-                o = e.offsets.erase(o);
-            } else {
-                ++o;
+        std::vector<std::pair<std::string, int32_t>> expired;  // tombstones[k] is expired[k]'s
+        for (const auto& [tp, stored] : e.offsets) {
+            if (std::max(e.group.current_state_timestamp(), stored.value.commit_timestamp) + retention <= now) {
+                tombstones.emplace_back(encode_key(offset_key{id, tp.first, tp.second}), std::nullopt);
+                expired.push_back(tp);
             }
         }
-        bool remove_group = e.offsets.empty();
+        const bool remove_group = expired.size() == e.offsets.size();
         if (remove_group) {
             tombstones.emplace_back(encode_key(group_key{id}), std::nullopt);
         }
-        if (!tombstones.empty()) {
-            if (auto r = append_locked(id, tombstones, 1); !r) {
-                logger->warn("group {}: cannot record expired offsets: {}", id, r.error().message());
-            } else {
-                logger->info("group {}: {} offsets expired{}", id, tombstones.size() - (remove_group ? 1 : 0),
-                             remove_group ? "; group removed" : "");
-            }
+        if (tombstones.empty()) {
+            ++it;
+            continue;
         }
+        // Memory changes only once the tombstones are in the log; a failed append is
+        // retried at the next check.
+        auto r = append_locked(id, tombstones, 1);
+        if (!r) {
+            logger->warn("group {}: cannot record expired offsets: {}", id, r.error().message());
+            ++it;
+            continue;
+        }
+        for (size_t k = 0; k < expired.size(); ++k) {
+            e.offsets.erase(expired[k]);
+            note_deleted_locked(id, expired[k], r->base_offset.value() + static_cast<int64_t>(k));
+        }
+        logger->info("group {}: {} offsets expired{}", id, expired.size(), remove_group ? "; group removed" : "");
         if (remove_group) {
+            note_deleted_locked(id, std::nullopt, r->last_offset.value());
             e.group.mark_dead();
             it = groups.erase(it);
         } else {

@@ -272,6 +272,48 @@ TEST_F(CoordinatorTest, OffsetsOfEmptyGroupsExpire) {
     EXPECT_EQ(committed("young", "t", 0), 6);
 }
 
+TEST_F(CoordinatorTest, ExpiryNeitherTakesNorLosesACommitInFlight) {
+    config_.offsets_retention = std::chrono::minutes(10);
+    config_.offsets_retention_check_interval = 1000ms;
+    restart();
+    commit("g", -1, "", {{"t", 0, 5, -1, std::nullopt}});
+    clk_.advance(11min);  // offset 5 is now past retention
+    auto in_flight = start(coord_->commit_offsets(
+        commit_request{.group_id = "g", .partitions = {{"t", 0, 6, -1, std::nullopt}}}));
+    coord_->run_timers();  // must not expire the group under the commit
+    EXPECT_EQ(finish(in_flight), std::vector<int16_t>{err::none});
+    EXPECT_EQ(committed("g", "t", 0), 6);
+    restart();
+    EXPECT_EQ(committed("g", "t", 0), 6);
+}
+
+TEST_F(CoordinatorTest, SimpleCommitGroupsExpireByCommitTimeAcrossRestarts) {
+    config_.offsets_retention = std::chrono::minutes(10);
+    config_.offsets_retention_check_interval = 1000ms;
+    restart();
+    commit("g", -1, "", {{"t", 0, 5, -1, std::nullopt}});
+    clk_.advance(6min);
+    restart();  // the replayed group must not count from this restart
+    clk_.advance(5min);
+    coord_->run_timers();
+    EXPECT_EQ(committed("g", "t", 0), -1);
+}
+
+TEST_F(CoordinatorTest, ZeroRebalanceTimeoutStillCompletesARebalance) {
+    auto a = member_join("");
+    a.rebalance_timeout_ms = 0;
+    auto first = run(coord_->join("g", a));
+    ASSERT_EQ(first.error_code, err::none);
+    // A second member: the first never rejoins; the join phase ends after the session
+    // timeout that replaced the 0 (a 0-length phase would spin the timer thread).
+    auto parked = start(coord_->join("g", member_join("")));
+    clk_.advance(11s);
+    coord_->run_timers();
+    auto second = finish(parked);
+    EXPECT_EQ(second.error_code, err::none);
+    EXPECT_EQ(second.generation_id, 2);
+}
+
 TEST_F(CoordinatorTest, OffsetsOfActiveGroupsDoNotExpire) {
     config_.offsets_retention = std::chrono::minutes(1);
     config_.offsets_retention_check_interval = 1000ms;

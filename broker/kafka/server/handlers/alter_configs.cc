@@ -15,6 +15,11 @@ boost::asio::awaitable<handler_result> alter_configs_handler::handle(request_con
             rr.error_message = "only topic configs can be altered";
             continue;
         }
+        if (group::is_internal_topic(res.resource_name)) {
+            rr.error_code = error_code::invalid_topic_exception;  // must stay compacted
+            rr.error_message = "internal topics cannot be changed";
+            continue;
+        }
         cluster::config_overrides overrides;
         for (const auto& c : res.configs) {
             if (c.value) {

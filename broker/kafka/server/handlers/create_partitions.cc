@@ -10,6 +10,11 @@ boost::asio::awaitable<handler_result> create_partitions_handler::handle(request
     for (const auto& t : req.topics) {
         auto& tr = resp.results.emplace_back();
         tr.name = t.name;
+        if (group::is_internal_topic(t.name)) {
+            tr.error_code = error_code::invalid_topic_exception;  // groups are hashed over its partitions
+            tr.error_message = "internal topics cannot be changed";
+            continue;
+        }
         if (t.assignments && !t.assignments->empty()) {
             tr.error_code = 39;  // INVALID_REPLICA_ASSIGNMENT
             tr.error_message = "manual replica assignment is not supported";

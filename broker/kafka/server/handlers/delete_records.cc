@@ -10,6 +10,12 @@ boost::asio::awaitable<handler_result> delete_records_handler::handle(request_co
         auto& tr = resp.topics.emplace_back();
         tr.name = t.name;
         for (const auto& p : t.partitions) {
+            if (group::is_internal_topic(t.name)) {
+                tr.partitions.push_back({.partition_index = p.partition_index,
+                                         .low_watermark = -1,
+                                         .error_code = error_code::invalid_topic_exception});
+                continue;
+            }
             auto r = ctx.cluster->delete_records({t.name, partition_id(p.partition_index)}, offset(p.offset));
             tr.partitions.push_back({.partition_index = p.partition_index,
                                      .low_watermark = r ? r->value() : -1,
