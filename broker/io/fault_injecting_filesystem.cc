@@ -98,6 +98,7 @@ struct fault_injecting_filesystem::state {
     std::optional<uint64_t> write_fail_in;  // writes left before they fail
     std::optional<uint64_t> power_cut_in;   // writes left before the power goes
     std::optional<uint64_t> space_limit;
+    bool reads_fail = false;
 
     explicit state(uint64_t seed) : rng(seed) { nodes[root_id].is_dir = true; }
 
@@ -286,6 +287,7 @@ struct fault_injecting_filesystem::state {
         write_fail_in.reset();
         power_cut_in.reset();
         space_limit.reset();
+        reads_fail = false;
     }
 };
 
@@ -305,6 +307,9 @@ public:
         auto f = alive();
         if (!f) {
             return f.error();
+        }
+        if (st_->reads_fail) {
+            return err(std::errc::io_error);
         }
         const auto& content = (*f)->current;
         if (pos.value() >= content.size()) {
@@ -590,6 +595,11 @@ void fault_injecting_filesystem::fail_sync_after(uint64_t n) {
 void fault_injecting_filesystem::fail_write_after(uint64_t n) {
     std::lock_guard lock(state_->mu);
     state_->write_fail_in = n;
+}
+
+void fault_injecting_filesystem::fail_reads() {
+    std::lock_guard lock(state_->mu);
+    state_->reads_fail = true;
 }
 
 void fault_injecting_filesystem::set_space_limit(std::optional<uint64_t> bytes) {

@@ -29,6 +29,7 @@
 //                           on a file or the filesystem fails with EIO (exists() and
 //                           is_directory() say false) until crash() is called. n = 0 cuts
 //                           the power now.
+//   - fail_reads():         every read_at() from now fails with EIO (an unreadable disk).
 //   - clear_faults():       removes all of the above, the space limit included.
 // A "write" is one append() or write_at() call; truncate() is not one.
 // Counters: writes() and syncs() (file syncs and sync_dir calls) since construction, each
@@ -70,6 +71,7 @@ public:
 
     void fail_sync_after(uint64_t n);
     void fail_write_after(uint64_t n);
+    void fail_reads();
     void set_space_limit(std::optional<uint64_t> bytes);
     void power_cut_after_writes(uint64_t n);
     void clear_faults();

@@ -16,6 +16,7 @@
 
 #include "cluster/local_cluster.h"
 #include "group/coordinator.h"
+#include "io/fault_injecting_filesystem.h"
 #include "io/file.h"
 
 namespace fjord::group {
@@ -150,6 +151,39 @@ TEST(OffsetsPartition, MatchesJavaStringHashCode) {
     // An invalid UTF-8 byte counts as itself.
     EXPECT_EQ(offsets_partition_for("\xFF", 1000), 255);
     EXPECT_EQ(offsets_partition_for("", 7), 0);
+}
+
+TEST_F(CoordinatorTest, GroupsOfAPartitionStillLoadingAreAnsweredLoadInProgress) {
+    close();
+    auto faulty = std::make_unique<io::fault_injecting_filesystem>();
+    auto* disk = faulty.get();
+    fs_ = std::move(faulty);
+    ASSERT_TRUE(fs_->create_directories(dir_));
+    open();
+    ASSERT_TRUE(cluster_->create_topic({.name = "t", .partitions = 6, .replication_factor = 1, .configs = {}}));
+    commit("g", -1, "", {{"t", 0, 5, -1, std::nullopt}});
+    close();
+    // Reopen with an unreadable disk: the replay fails, so the partition stays loading
+    // (and is retried) until the disk reads again.
+    cluster::cluster_config cfg;
+    cfg.log_dirs = {dir_};
+    cfg.log_defaults.segment_bytes = 1 << 20;
+    auto c = cluster::make_local_cluster(*fs_, clk_, cfg);
+    ASSERT_TRUE(c) << c.error().message();
+    cluster_ = std::move(*c);
+    disk->fail_reads();
+    coord_ = std::make_unique<coordinator>(*cluster_, clk_, config_);
+    ASSERT_TRUE(coord_->start());
+    auto r = coord_->fetch_offsets("g", std::vector<requested_partitions>{{"t", {0}}}, false);
+    EXPECT_EQ(r.error_code, err::coordinator_load_in_progress);
+    EXPECT_EQ(coord_->heartbeat({"g", 1, "m", std::nullopt}), err::coordinator_load_in_progress);
+    EXPECT_EQ(run(coord_->join("g", member_join(""))).error_code, err::coordinator_load_in_progress);
+    EXPECT_EQ(commit("g", -1, "", {{"t", 0, 9, -1, std::nullopt}})[0], err::coordinator_load_in_progress);
+    EXPECT_EQ(coord_->list_groups({}).first, err::coordinator_load_in_progress);
+    disk->clear_faults();
+    coord_->wait_loaded();  // the retry (within a second) succeeds
+    EXPECT_EQ(committed("g", "t", 0), 5);
+    EXPECT_EQ(coord_->list_groups({}).first, err::none);
 }
 
 TEST_F(CoordinatorTest, OffsetsTopicIsCreatedCompactedOnFirstUse) {

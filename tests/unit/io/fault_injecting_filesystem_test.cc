@@ -2,6 +2,7 @@
 // its crash model (what survives power loss) and each fault on demand.
 #include "io/fault_injecting_filesystem.h"
 
+#include <array>
 #include <thread>
 
 #include "filesystem_conformance.h"
@@ -273,6 +274,21 @@ TEST(FaultInjectingFilesystem, FailWriteAfterN) {
     fs.clear_faults();
     EXPECT_TRUE(f->append(as_bytes_view("3")));
     EXPECT_EQ(text(fs.contents("f")), "123");
+}
+
+TEST(FaultInjectingFilesystem, FailReadsUntilCleared) {
+    fault_injecting_filesystem fs;
+    auto f = must_open(fs, "f", open_mode::create);
+    ASSERT_TRUE(f->append(as_bytes_view("abc")));
+    std::array<std::byte, 3> buf{};
+    fs.fail_reads();
+    EXPECT_EQ(f->read_at(file_pos(0), buf).error(), std::errc::io_error);
+    EXPECT_TRUE(f->append(as_bytes_view("d")));  // only reads fail
+    fs.clear_faults();
+    auto n = f->read_at(file_pos(0), buf);
+    ASSERT_TRUE(n);
+    EXPECT_EQ(*n, 3u);
+    EXPECT_EQ(buf[2], std::byte{'c'});
 }
 
 TEST(FaultInjectingFilesystem, SpaceLimitShortWriteThenEnospc) {
