@@ -143,6 +143,7 @@ public:
     const std::string& group_id() const { return group_id_; }
     group_state state() const { return state_; }
     int32_t generation_id() const { return generation_id_; }
+    const std::string& protocol_type() const { return protocol_type_; }
     bool has_members() const;
     // Empty with neither members nor members-to-be (MEMBER_ID_REQUIRED answered) and never
     // through a rebalance: what a refused first JoinGroup leaves behind.

@@ -69,7 +69,7 @@ int32_t offsets_partition_for(std::string_view group_id, int32_t partitions) {
 
 int16_t append_error_code(std::error_code ec) {
     if (ec == make_error_code(errc::too_large)) {
-        return 28;  // INVALID_COMMIT_OFFSET_SIZE
+        return err::invalid_commit_offset_size;
     }
     if (ec == make_error_code(errc::timed_out)) {
         return err::request_timed_out;
@@ -126,8 +126,8 @@ int16_t coordinator::impl::check_serving_locked(const std::string& id) {
 
 group_entry& coordinator::impl::entry_locked(const std::string& id) {
     auto it = groups.find(id);
-    if (it == groups.end()) {
-        it = groups.emplace(id, group_entry{classic_group(id, config.groups, clock), {}}).first;
+    if (it == groups.end()) {  // Empty, never rebalanced, no state change known yet
+        it = groups.emplace(id, group_entry{classic_group::restore(id, {}, config.groups, clock), {}}).first;
     }
     return it->second;
 }
@@ -155,7 +155,7 @@ result<cluster::produce_result> coordinator::impl::append_locked(
 
 void coordinator::impl::finish_commit_locked(
     const std::string& group_id, int64_t base_offset,
-    const std::vector<std::pair<std::pair<std::string, int32_t>, offset_value>>& values, const result<void>& durable) {
+    const std::vector<std::pair<offset_slot, offset_value>>& values, const result<void>& durable) {
     --inflight_commits;
     if (auto g = inflight_commits_by_group.find(group_id); g != inflight_commits_by_group.end() && --g->second == 0) {
         inflight_commits_by_group.erase(g);
@@ -172,12 +172,7 @@ void coordinator::impl::finish_commit_locked(
                 d != deleted_offsets.end() && d->second > log_offset) {
                 continue;
             }
-            auto it = groups.find(group_id);
-            if (it == groups.end()) {  // a simple commit's group: Empty, never rebalanced
-                it = groups.emplace(group_id, group_entry{classic_group::restore(group_id, {}, config.groups, clock), {}})
-                         .first;
-            }
-            auto& slot = it->second.offsets[tp];
+            auto& slot = entry_locked(group_id).offsets[tp];  // creates a simple commit's group
             if (slot.log_offset < log_offset) {
                 slot = stored_offset{.value = value, .log_offset = log_offset};
             }
@@ -189,7 +184,7 @@ void coordinator::impl::finish_commit_locked(
     }
 }
 
-void coordinator::impl::note_deleted_locked(const std::string& group_id, std::optional<std::pair<std::string, int32_t>> tp,
+void coordinator::impl::note_deleted_locked(const std::string& group_id, std::optional<offset_slot> tp,
                                             int64_t tombstone_offset) {
     if (inflight_commits == 0) {
         return;  // no commit can be overtaken
@@ -199,6 +194,31 @@ void coordinator::impl::note_deleted_locked(const std::string& group_id, std::op
     } else {
         deleted_groups[group_id] = tombstone_offset;
     }
+}
+
+result<cluster::produce_result> coordinator::impl::delete_locked(const std::string& group_id,
+                                                                const std::vector<offset_slot>& slots, bool whole_group,
+                                                                int16_t acks) {
+    std::vector<std::pair<bytes, std::optional<bytes>>> tombstones;
+    for (const auto& [topic, partition] : slots) {
+        tombstones.emplace_back(encode_key(offset_key{group_id, topic, partition}), std::nullopt);
+    }
+    if (whole_group) {
+        tombstones.emplace_back(encode_key(group_key{group_id}), std::nullopt);
+    }
+    auto r = append_locked(group_id, tombstones, acks);
+    if (!r) {
+        return r;
+    }
+    auto& offsets = groups.at(group_id).offsets;
+    for (size_t k = 0; k < slots.size(); ++k) {  // tombstone k is at base_offset + k
+        offsets.erase(slots[k]);
+        note_deleted_locked(group_id, slots[k], r->base_offset.value() + static_cast<int64_t>(k));
+    }
+    if (whole_group) {
+        note_deleted_locked(group_id, std::nullopt, r->last_offset.value());
+    }
+    return r;
 }
 
 void coordinator::impl::persist_if_requested_locked(group_entry& e) {
@@ -379,7 +399,7 @@ leave_result coordinator::leave(const std::string& group_id, const std::vector<l
 boost::asio::awaitable<std::vector<int16_t>> coordinator::commit_offsets(commit_request req) {
     std::vector<int16_t> errors(req.partitions.size(), err::none);
     std::vector<size_t> appended;  // indexes of req.partitions in the batch, in order
-    std::vector<std::pair<std::pair<std::string, int32_t>, offset_value>> values;  // the batch's records
+    std::vector<std::pair<offset_slot, offset_value>> values;  // the batch's records
     std::optional<cluster::produce_result> produced;
     {
         std::lock_guard l(impl_->mu);
@@ -504,7 +524,7 @@ std::pair<int16_t, std::vector<group_listing>> coordinator::list_groups(const st
         if (!states.empty() && std::ranges::find(states, st) == states.end()) {
             continue;
         }
-        out.second.push_back({.group_id = id, .protocol_type = e.group.describe().protocol_type, .state = st});
+        out.second.push_back({.group_id = id, .protocol_type = e.group.protocol_type(), .state = st});
     }
     return out;
 }
@@ -543,17 +563,15 @@ boost::asio::awaitable<std::vector<std::pair<std::string, int16_t>>> coordinator
                 error = err::non_empty_group;
                 continue;
             }
-            std::vector<std::pair<bytes, std::optional<bytes>>> tombstones;
-            for (const auto& [tp, s] : it->second.offsets) {
-                tombstones.emplace_back(encode_key(offset_key{id, tp.first, tp.second}), std::nullopt);
+            std::vector<offset_slot> slots;
+            for (const auto& [slot, stored] : it->second.offsets) {
+                slots.push_back(slot);
             }
-            tombstones.emplace_back(encode_key(group_key{id}), std::nullopt);
-            auto r = impl_->append_locked(id, tombstones, -1);
+            auto r = impl_->delete_locked(id, slots, true, -1);
             if (!r) {
                 error = append_error_code(r.error());
                 continue;
             }
-            impl_->note_deleted_locked(id, std::nullopt, r->last_offset.value());
             it->second.group.mark_dead();
             impl_->groups.erase(it);
             impl_->logger->info("group {} deleted", id);
@@ -585,13 +603,12 @@ boost::asio::awaitable<offset_delete_result> coordinator::delete_offsets(std::st
         }
         auto& e = it->second;
         const bool active = e.group.state() != group_state::empty;
-        if (active && e.group.describe().protocol_type != "consumer") {
+        if (active && e.group.protocol_type() != "consumer") {
             out.error_code = err::non_empty_group;  // no subscriptions to check against (Kafka)
             co_return out;
         }
         auto subscribed = active ? e.group.subscribed_topics() : std::set<std::string>{};
-        std::vector<std::pair<bytes, std::optional<bytes>>> tombstones;
-        std::vector<std::pair<std::string, int32_t>> deleted;  // tombstones[k] is deleted[k]'s
+        std::vector<offset_slot> deleted;
         for (const auto& t : which) {
             auto& [tps, errors] = out.partition_errors.emplace_back(t, std::vector<int16_t>{});
             auto topic = impl_->cluster.find_topic(t.topic);
@@ -606,20 +623,15 @@ boost::asio::awaitable<offset_delete_result> coordinator::delete_offsets(std::st
                 }
                 errors.push_back(err::none);
                 if (e.offsets.contains({t.topic, p})) {
-                    tombstones.emplace_back(encode_key(offset_key{group_id, t.topic, p}), std::nullopt);
                     deleted.emplace_back(t.topic, p);
                 }
             }
         }
-        if (!tombstones.empty()) {
-            auto r = impl_->append_locked(group_id, tombstones, -1);
+        if (!deleted.empty()) {
+            auto r = impl_->delete_locked(group_id, deleted, false, -1);
             if (!r) {
                 out.error_code = append_error_code(r.error());
                 co_return out;
-            }
-            for (size_t k = 0; k < deleted.size(); ++k) {
-                e.offsets.erase(deleted[k]);
-                impl_->note_deleted_locked(group_id, deleted[k], r->base_offset.value() + static_cast<int64_t>(k));
             }
             produced = std::move(*r);
         }
@@ -631,17 +643,6 @@ boost::asio::awaitable<offset_delete_result> coordinator::delete_offsets(std::st
         }
     }
     co_return out;
-}
-
-std::vector<committed_offset> coordinator::committed_offsets(const std::string& group_id) const {
-    std::vector<committed_offset> out;
-    std::lock_guard l(impl_->mu);
-    if (auto it = impl_->groups.find(group_id); it != impl_->groups.end()) {
-        for (const auto& [tp, s] : it->second.offsets) {
-            out.push_back({.topic = tp.first, .partition = tp.second, .value = s.value});
-        }
-    }
-    return out;
 }
 
 void coordinator::run_timers() {

@@ -143,13 +143,6 @@ struct offset_delete_result {
     std::vector<std::pair<topic_partitions, std::vector<int16_t>>> partition_errors;  // per partition, same order
 };
 
-// What `fjord group describe` and tests read: committed offsets of one group.
-struct committed_offset {
-    std::string topic;
-    int32_t partition = 0;
-    offset_value value;
-};
-
 class coordinator {
 public:
     // The cluster and clock must outlive the coordinator.
@@ -193,9 +186,6 @@ public:
     boost::asio::awaitable<std::vector<std::pair<std::string, int16_t>>> delete_groups(std::vector<std::string> ids);
     boost::asio::awaitable<offset_delete_result> delete_offsets(std::string group_id,
                                                                 std::vector<topic_partitions> which);
-
-    // Committed offsets of one group (empty if none), sorted by topic and partition.
-    std::vector<committed_offset> committed_offsets(const std::string& group_id) const;
 
     // Runs deadlines and offset expiry now (tests; the internal thread calls it too).
     void run_timers();

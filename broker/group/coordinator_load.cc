@@ -14,7 +14,7 @@ namespace {
 // What the replay knows about one group so far.
 struct replayed_group {
     std::optional<group_snapshot> snapshot;
-    std::map<std::pair<std::string, int32_t>, stored_offset> offsets;
+    std::map<offset_slot, stored_offset> offsets;
 };
 
 void apply(std::map<std::string, replayed_group>& groups, int64_t log_offset, offsets_record rec) {

@@ -27,6 +27,9 @@
 
 namespace fjord::group {
 
+// (topic, partition): what a committed offset is kept under.
+using offset_slot = std::pair<std::string, int32_t>;
+
 struct stored_offset {
     offset_value value;
     int64_t log_offset = -1;  // of the record that set it: a reply never applies an older one
@@ -34,7 +37,7 @@ struct stored_offset {
 
 struct group_entry {
     classic_group group;
-    std::map<std::pair<std::string, int32_t>, stored_offset> offsets;  // (topic, partition)
+    std::map<offset_slot, stored_offset> offsets;
 };
 
 enum class partition_load { unloaded, loading, loaded };
@@ -84,12 +87,17 @@ struct coordinator::impl {
     // Ends a commit's durability wait: applies its records (values[k] is at base_offset + k)
     // unless a later tombstone overtook them.
     void finish_commit_locked(const std::string& group_id, int64_t base_offset,
-                              const std::vector<std::pair<std::pair<std::string, int32_t>, offset_value>>& values,
+                              const std::vector<std::pair<offset_slot, offset_value>>& values,
                               const result<void>& durable);
     // Records a tombstone (of one offset, or with tp nullopt of the whole group) at
     // `tombstone_offset` for commits in flight.
-    void note_deleted_locked(const std::string& group_id, std::optional<std::pair<std::string, int32_t>> tp,
+    void note_deleted_locked(const std::string& group_id, std::optional<offset_slot> tp,
                              int64_t tombstone_offset);
+    // Appends tombstones for `slots` of group `group_id` (which must exist), and for the
+    // group itself if `whole_group`; once appended, forgets those offsets and tells the
+    // commits in flight (note_deleted_locked). On failure nothing changes.
+    result<cluster::produce_result> delete_locked(const std::string& group_id, const std::vector<offset_slot>& slots,
+                                                  bool whole_group, int16_t acks);
     // Removes an Empty group with neither members nor offsets that a failed request created.
     void drop_if_unused_locked(const std::string& id);
     // Appends records (key, value-or-tombstone) to the partition of `group_id`. acks -1 for

@@ -57,37 +57,26 @@ void coordinator::impl::expire_offsets_locked() {
             continue;
         }
         // Counted from the later of the group becoming Empty and the offset's commit.
-        std::vector<std::pair<bytes, std::optional<bytes>>> tombstones;
-        std::vector<std::pair<std::string, int32_t>> expired;  // tombstones[k] is expired[k]'s
-        for (const auto& [tp, stored] : e.offsets) {
+        std::vector<offset_slot> expired;
+        for (const auto& [slot, stored] : e.offsets) {
             if (std::max(e.group.current_state_timestamp(), stored.value.commit_timestamp) + retention <= now) {
-                tombstones.emplace_back(encode_key(offset_key{id, tp.first, tp.second}), std::nullopt);
-                expired.push_back(tp);
+                expired.push_back(slot);
             }
         }
         const bool remove_group = expired.size() == e.offsets.size();
-        if (remove_group) {
-            tombstones.emplace_back(encode_key(group_key{id}), std::nullopt);
-        }
-        if (tombstones.empty()) {
+        if (expired.empty() && !remove_group) {
             ++it;
             continue;
         }
         // Memory changes only once the tombstones are in the log; a failed append is
         // retried at the next check.
-        auto r = append_locked(id, tombstones, 1);
-        if (!r) {
+        if (auto r = delete_locked(id, expired, remove_group, 1); !r) {
             logger->warn("group {}: cannot record expired offsets: {}", id, r.error().message());
             ++it;
             continue;
         }
-        for (size_t k = 0; k < expired.size(); ++k) {
-            e.offsets.erase(expired[k]);
-            note_deleted_locked(id, expired[k], r->base_offset.value() + static_cast<int64_t>(k));
-        }
         logger->info("group {}: {} offsets expired{}", id, expired.size(), remove_group ? "; group removed" : "");
         if (remove_group) {
-            note_deleted_locked(id, std::nullopt, r->last_offset.value());
             e.group.mark_dead();
             it = groups.erase(it);
         } else {

@@ -16,6 +16,7 @@ inline constexpr int16_t coordinator_not_available = 15;
 inline constexpr int16_t not_coordinator = 16;
 inline constexpr int16_t request_timed_out = 7;
 inline constexpr int16_t illegal_generation = 22;
+inline constexpr int16_t invalid_commit_offset_size = 28;
 inline constexpr int16_t inconsistent_group_protocol = 23;
 inline constexpr int16_t invalid_group_id = 24;
 inline constexpr int16_t unknown_member_id = 25;
