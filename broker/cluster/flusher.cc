@@ -110,6 +110,18 @@ void flusher::run() {
         }
         auto& after = pending_.at(key);
         after.flushing = false;
+        if (flushed) {
+            // Waiters that registered during the flush whose batch it already covered (the
+            // usual acks=all case: the flush starts at the append, the wait a moment later)
+            // are done too; only the rest need another round.
+            std::erase_if(after.waiters, [&](const waiter& w) {
+                if (w.target > *flushed) {
+                    return false;
+                }
+                complete(w, {});
+                return true;
+            });
+        }
         if (after.waiters.empty()) {
             pending_.erase(key);
         } else {

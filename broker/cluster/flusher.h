@@ -5,7 +5,8 @@
 // A producer waiting for durability registers (log, end offset) and suspends; a flusher
 // thread runs one log::group_flush() for every waiter of that log registered before it
 // started, so N concurrent acks=all produces to one partition cost about one fsync, not
-// N. Waiters registered while a flush runs are served by the next one.
+// N. Waiters registered while a flush runs are served by it if it covered their batch,
+// otherwise by the next one.
 //
 // Invariants: a log is flushed by at most one flusher thread at a time; a waiter completes
 // exactly once, on its own executor, with success only once the log's flushed offset
