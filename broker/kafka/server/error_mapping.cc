@@ -2,6 +2,7 @@
 #include "cluster/errc.h"
 #include "kafka/server/request_context.h"
 #include "record/errc.h"
+#include "record/legacy_errc.h"
 
 namespace fjord::kafka {
 
@@ -29,12 +30,20 @@ int16_t kafka_error_code(std::error_code ec) noexcept {
     }
     if (ec.category() == record::record_category()) {
         switch (static_cast<record::errc>(ec.value())) {
-        case record::errc::unsupported_compression: return 76;  // UNSUPPORTED_COMPRESSION_TYPE
+        case record::errc::unsupported_compression: return error_code::unsupported_compression_type;
         // A CRC-valid batch whose offsets do not match its records: Kafka's LogValidator
         // answers INVALID_RECORD ("Inconsistent batch offset range"), a non-retriable error.
         case record::errc::bad_record_count:
         case record::errc::bad_offset_delta: return 87;  // INVALID_RECORD
         default: return error_code::corrupt_message;
+        }
+    }
+    // A refused legacy (magic 0/1) set: structural rules are INVALID_RECORD, as Kafka.
+    if (ec.category() == record::legacy_category()) {
+        switch (static_cast<record::legacy_errc>(ec.value())) {
+        case record::legacy_errc::invalid_timestamp: return error_code::invalid_timestamp;
+        case record::legacy_errc::zstd_wrapper: return error_code::unsupported_compression_type;  // zstd needs v7
+        default: return error_code::invalid_record;
         }
     }
     if (ec.category() == fjord_category()) {

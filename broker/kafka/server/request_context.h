@@ -64,10 +64,12 @@ inline constexpr int16_t unknown_topic_or_partition = 3;
 inline constexpr int16_t leader_not_available = 5;
 inline constexpr int16_t message_too_large = 10;
 inline constexpr int16_t invalid_topic_exception = 17;
+inline constexpr int16_t invalid_timestamp = 32;
 inline constexpr int16_t unsupported_version = 35;
 inline constexpr int16_t invalid_request = 42;
 inline constexpr int16_t invalid_config = 40;
 inline constexpr int16_t kafka_storage_error = 56;
+inline constexpr int16_t unsupported_compression_type = 76;
 inline constexpr int16_t invalid_record = 87;
 }  // namespace error_code
 

@@ -17,8 +17,6 @@
 namespace fjord::kafka {
 namespace {
 
-inline constexpr int16_t invalid_timestamp = 32;
-inline constexpr int16_t unsupported_compression_type = 76;
 // The last Produce version that may carry a legacy (magic 0/1) message set.
 inline constexpr int16_t last_legacy_version = 2;
 // A legacy set may decompress to at most this many times the topic's max.message.bytes.
@@ -45,26 +43,16 @@ int16_t check_one_batch(const std::optional<bytes>& records, int16_t version) {
         return error_code::corrupt_message;  // truncated
     }
     if (h->compression_type() == record::compression::zstd && version < 7) {
-        return unsupported_compression_type;
+        return error_code::unsupported_compression_type;
     }
     return error_code::none;
 }
 
-// The Kafka code for a refused legacy set: structural rules are INVALID_RECORD, a bad
-// timestamp INVALID_TIMESTAMP, damaged bytes CORRUPT_MESSAGE (legacy_errc.h), codecs 5-7
-// UNSUPPORTED_COMPRESSION_TYPE.
+// The Kafka code for a refused legacy set (the shared table, kafka_error_code), except a
+// set that decompresses past the bound prepare() derives from max.message.bytes.
 int16_t legacy_error_code(std::error_code ec) {
-    if (ec == make_error_code(record::legacy_errc::invalid_timestamp)) {
-        return invalid_timestamp;
-    }
     if (ec == make_error_code(record::errc::decompressed_too_large)) {
-        return error_code::message_too_large;  // above the bound prepare() derives from max.message.bytes
-    }
-    if (ec == make_error_code(record::legacy_errc::zstd_wrapper)) {
-        return unsupported_compression_type;  // Kafka: zstd needs Produce v7
-    }
-    if (ec.category() == record::legacy_category()) {
-        return error_code::invalid_record;
+        return error_code::message_too_large;
     }
     return kafka_error_code(ec);
 }
