@@ -509,7 +509,8 @@ offset_fetch_result coordinator::fetch_offsets(const std::string& group_id,
     return out;
 }
 
-std::pair<int16_t, std::vector<group_listing>> coordinator::list_groups(const std::vector<group_state>& states) const {
+std::pair<int16_t, std::vector<group_listing>> coordinator::list_groups(
+    const std::optional<std::vector<group_state>>& states) const {
     std::pair<int16_t, std::vector<group_listing>> out{err::none, {}};
     std::lock_guard l(impl_->mu);
     if (impl_->stopping || !impl_->started) {
@@ -521,7 +522,7 @@ std::pair<int16_t, std::vector<group_listing>> coordinator::list_groups(const st
     }
     for (const auto& [id, e] : impl_->groups) {
         auto st = e.group.state();
-        if (!states.empty() && std::ranges::find(states, st) == states.end()) {
+        if (states && std::ranges::find(*states, st) == states->end()) {
             continue;
         }
         out.second.push_back({.group_id = id, .protocol_type = e.group.protocol_type(), .state = st});

@@ -178,8 +178,9 @@ public:
                                       bool require_stable) const;
 
     // ListGroups: error (COORDINATOR_LOAD_IN_PROGRESS while loading) + groups in the given
-    // states (empty filter = all).
-    std::pair<int16_t, std::vector<group_listing>> list_groups(const std::vector<group_state>& states) const;
+    // states (nullopt = every group; an empty list matches none).
+    std::pair<int16_t, std::vector<group_listing>> list_groups(
+        const std::optional<std::vector<group_state>>& states) const;
     described_group describe_group(const std::string& group_id) const;
     // DeleteGroups: per group NONE, GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP, INVALID_GROUP_ID,
     // COORDINATOR_LOAD_IN_PROGRESS, or a storage error; acknowledged once durable.

@@ -21,17 +21,17 @@ boost::asio::awaitable<handler_result> leave_group_handler::handle(request_conte
     if (r.error_code != group::err::none) {
         co_return respond(ctx, resp);  // a group-level failure: no per-member answers
     }
+    FJORD_ASSERT(r.member_errors.size() == members.size(), "the coordinator answers every member");
     if (!batch) {
         // v0-2 answer only one error: the member's own.
-        resp.error_code = r.member_errors.empty() ? group::err::unknown_server_error : r.member_errors.front();
+        resp.error_code = r.member_errors.front();
         co_return respond(ctx, resp);
     }
     resp.members.reserve(members.size());
     for (size_t i = 0; i < members.size(); ++i) {
         resp.members.push_back({.member_id = std::move(members[i].member_id),
                                 .group_instance_id = std::move(members[i].group_instance_id),
-                                .error_code = i < r.member_errors.size() ? r.member_errors[i]
-                                                                         : group::err::unknown_server_error});
+                                .error_code = r.member_errors[i]});
     }
     co_return respond(ctx, resp);
 }

@@ -1,7 +1,5 @@
 #include "kafka/server/handlers/list_groups.h"
 
-#include <algorithm>
-
 namespace fjord::kafka {
 
 boost::asio::awaitable<handler_result> list_groups_handler::handle(request_context ctx, list_groups_request req) {
@@ -9,22 +7,19 @@ boost::asio::awaitable<handler_result> list_groups_handler::handle(request_conte
                       ctx.client_id, req.states_filter.size());
     // v4 states filter (empty = all). Names are Kafka's, matched case-insensitively; a name
     // we do not know matches no group.
-    const bool filtered = !req.states_filter.empty();
-    std::vector<group::group_state> states;
-    for (const auto& name : req.states_filter) {
-        if (auto s = group::parse_group_state(name)) {
-            states.push_back(*s);
+    std::optional<std::vector<group::group_state>> states;
+    if (!req.states_filter.empty()) {
+        states.emplace();
+        for (const auto& name : req.states_filter) {
+            if (auto s = group::parse_group_state(name)) {
+                states->push_back(*s);
+            }
         }
     }
     auto [error, groups] = ctx.groups->list_groups(states);
     list_groups_response resp;
     resp.error_code = error;
     for (auto& g : groups) {
-        // The coordinator already filtered, unless no name was known (an empty filter to it
-        // means all).
-        if (filtered && std::find(states.begin(), states.end(), g.state) == states.end()) {
-            continue;
-        }
         resp.groups.push_back({.group_id = std::move(g.group_id),
                                .protocol_type = std::move(g.protocol_type),
                                .group_state = std::string(group::to_string(g.state))});  // v4+

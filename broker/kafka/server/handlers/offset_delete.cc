@@ -23,9 +23,9 @@ boost::asio::awaitable<handler_result> offset_delete_handler::handle(request_con
     for (auto& [tp, errors] : r.partition_errors) {
         auto& tr = resp.topics.emplace_back();
         tr.name = std::move(tp.topic);
+        FJORD_ASSERT(errors.size() == tp.partitions.size(), "the coordinator answers every partition");
         for (size_t i = 0; i < tp.partitions.size(); ++i) {
-            tr.partitions.push_back({.partition_index = tp.partitions[i],
-                                     .error_code = i < errors.size() ? errors[i] : group::err::unknown_server_error});
+            tr.partitions.push_back({.partition_index = tp.partitions[i], .error_code = errors[i]});
         }
     }
     co_return respond(ctx, resp);
