@@ -95,23 +95,20 @@ def run_ck():
             held.update(ps)
         emit("assigned", parts=ps, now=sorted(held))
 
-    def on_revoke(c, parts):
-        ps = sorted(p.partition for p in parts)
-        if cooperative:
-            c.incremental_unassign(parts)
-        else:
-            c.unassign()
-        held.difference_update(ps)
-        emit("revoked", parts=ps, now=sorted(held))
+    def dropped(event):
+        """on_revoke / on_lost: give the partitions up and report them as `event`."""
+        def callback(c, parts):
+            ps = sorted(p.partition for p in parts)
+            if cooperative:
+                c.incremental_unassign(parts)
+            else:
+                c.unassign()
+            held.difference_update(ps)
+            emit(event, parts=ps, now=sorted(held))
+        return callback
 
-    def on_lost(c, parts):
-        ps = sorted(p.partition for p in parts)
-        if cooperative:
-            c.incremental_unassign(parts)
-        else:
-            c.unassign()
-        held.difference_update(ps)
-        emit("lost", parts=ps, now=sorted(held))
+    on_revoke = dropped("revoked")
+    on_lost = dropped("lost")
 
     c = Consumer(conf)
     c.subscribe([topic], on_assign=on_assign, on_revoke=on_revoke, on_lost=on_lost)

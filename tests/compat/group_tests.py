@@ -109,13 +109,18 @@ class Member:
         return (f"--- member {self.name} (alive={self.alive()}, exit={self.proc.returncode}) last events:\n"
                 + "\n".join(json.dumps(e) for e in evs[-n:]) + f"\n--- member {self.name} stderr tail:\n{err}")
 
-    def close(self, timeout=45):
-        """Asks for a clean close (commit already done per batch; LeaveGroup) and waits."""
+    def ask_close(self):
+        """Asks for a clean close (commit already done per batch; LeaveGroup), without waiting."""
         try:
             self.proc.stdin.write("close\n")
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
             pass
+
+    def close(self, timeout=45, asked=False):
+        """Asks for a clean close (unless `asked` already) and waits for it."""
+        if not asked:
+            self.ask_close()
         try:
             self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -181,13 +186,9 @@ def close_all(ms, timeout=45):
     """Asks every member to close at once (so the group does not rebalance once per
     leaver), then waits for each."""
     for m in ms:
-        try:
-            m.proc.stdin.write("close\n")
-            m.proc.stdin.flush()
-        except (BrokenPipeError, OSError):
-            pass
+        m.ask_close()
     for m in ms:
-        m.close(timeout)
+        m.close(timeout, asked=True)
 
 
 def wait_until(cond, timeout, what, diag=lambda: ""):
