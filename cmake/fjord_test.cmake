@@ -1,10 +1,15 @@
-# fjord_unit_test(NAME module SOURCES ... LIBS ...)
+# fjord_unit_test(module [TARGET name] SOURCES ... LIBS ...)
 # Builds one GoogleTest executable for a module and registers every test in it with
 # ctest as `<module>.<Suite>.<Test><FJORD_TEST_SUFFIX>`, so `ctest -R '^storage\.'`
 # selects one module across every build flavour.
+#
+# TARGET names the executable when a module has several (default `<module>_unit_tests`).
 function(fjord_unit_test module)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "" "TARGET" "SOURCES;LIBS" ${ARGN})
   set(target ${module}_unit_tests)
+  if(ARG_TARGET)
+    set(target ${ARG_TARGET})
+  endif()
   add_executable(${target} ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_compile_definitions(${target} PRIVATE FJORD_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data")
