@@ -20,6 +20,7 @@
 #include <atomic>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -39,6 +40,10 @@ struct test_driver_config {
   // Empty: a fresh directory under the system temp dir, removed by the destructor.
   std::filesystem::path state_dir{};
   std::size_t memory_budget_bytes = std::size_t{16} << 20;
+  // false: records written to topics no task reads are counted (written_count()) but not
+  // kept, and processed records of internal hops are freed — for benchmarks that run
+  // millions of records through a topology (read()/history() then see nothing).
+  bool keep_records = true;
 };
 
 // A record as written to an in-memory topic: bytes, as a consumer would see them.
@@ -52,7 +57,10 @@ struct raw_output {
 class test_driver {
  public:
   explicit test_driver(topology& t, test_driver_config cfg = {})
-      : graph_(t.blueprint()), cfg_(std::move(cfg)), wall_clock_(cfg_.initial_wall_clock) {
+      : graph_(t.blueprint()),
+        cfg_(std::move(cfg)),
+        wall_clock_(cfg_.initial_wall_clock),
+        collector_([this](const std::string& topic) { return cfg_.keep_records || reader_of_.contains(topic); }) {
     if (cfg_.state_dir.empty()) {
       static std::atomic<int> counter{0};
       cfg_.state_dir = std::filesystem::temp_directory_path() /
@@ -115,6 +123,16 @@ class test_driver {
     settle();
   }
 
+  // Processes one record of source topic `topic` without storing it (the benchmark path:
+  // no copy of the input is kept). REQUIRES: some sub-topology reads `topic`.
+  void feed(std::string_view topic, std::optional<std::string_view> key, std::optional<std::string_view> value,
+            timestamp_ms ts) {
+    auto reader = reader_of_.find(topic);
+    if (reader == reader_of_.end()) throw streams_error("feed: no sub-topology reads '" + std::string(topic) + "'");
+    reader->second->process(raw_record{topic, 0, fed_++, key, value, ts, {}});
+    settle();
+  }
+
   // Moves every task's stream time to `t` (if later) and fires stream-time punctuators.
   void advance_stream_time(timestamp_ms t) {
     for (auto& task : tasks_) task->advance_stream_time(t);
@@ -155,9 +173,11 @@ class test_driver {
   // Bytes written to `topic` since the last read of it.
   std::vector<raw_output> read_raw(const std::string& topic) { return collector_.take_unread(topic); }
   // Every record ever written to `topic` (piped or produced), read or not.
-  const std::vector<raw_output>& history(const std::string& topic) { return collector_.log(topic); }
+  const std::deque<raw_output>& history(const std::string& topic) { return collector_.log(topic); }
 
   streams::metrics& metrics() { return metrics_; }
+  // How many records were written to `topic` (kept or not).
+  std::uint64_t written_count(const std::string& topic) { return collector_.written(topic); }
 
   // The task running sub-topology `sub` (for inspecting stores: task(n).state()).
   task& task_of(int sub) { return *tasks_.at(static_cast<std::size_t>(sub)); }
@@ -184,40 +204,56 @@ class test_driver {
   // and one for the task that reads the topic.
   class memory_topics final : public record_collector {
    public:
+    // `keep(topic)` says whether records of a topic are stored.
+    explicit memory_topics(std::function<bool(const std::string&)> keep) : keep_(std::move(keep)) {}
+
     void send(std::string_view topic, std::optional<std::int32_t>, std::optional<std::string_view> key,
               std::optional<std::string_view> value, timestamp_ms timestamp, const header_list& headers) override {
       append(std::string(topic),
              raw_output{key ? std::optional<std::string>(*key) : std::nullopt,
                         value ? std::optional<std::string>(*value) : std::nullopt, timestamp, headers});
     }
-    void append(const std::string& topic, raw_output r) { topics_[topic].log.push_back(std::move(r)); }
+    void append(const std::string& topic, raw_output r) {
+      auto& t = topics_[topic];
+      ++t.written;
+      if (keep_(topic)) t.log.push_back(std::move(r));
+    }
+    std::uint64_t written(const std::string& topic) { return topics_[topic].written; }
+    // Frees the records of `topic` every reader has consumed (benchmark mode).
+    void trim(const std::string& topic) {
+      auto& t = topics_[topic];
+      if (t.task_cursor == t.log.size() && !t.log.empty()) {
+        t.base += t.log.size();
+        t.log.clear();
+        t.task_cursor = t.test_cursor = 0;
+      }
+    }
     std::vector<raw_output> take_unread(const std::string& topic) {
       auto& t = topics_[topic];
       std::vector<raw_output> out(t.log.begin() + static_cast<std::ptrdiff_t>(t.test_cursor), t.log.end());
       t.test_cursor = t.log.size();
       return out;
     }
-    const std::vector<raw_output>& log(const std::string& topic) { return topics_[topic].log; }
-    // The next record of `topic` a task has not processed, with its offset.
-    std::optional<std::pair<std::int64_t, raw_output>> next_for_task(const std::string& topic) {
-      auto& t = topics_[topic];
-      if (t.task_cursor == t.log.size()) return std::nullopt;
-      const auto offset = static_cast<std::int64_t>(t.task_cursor);
-      return std::pair{offset, t.log[t.task_cursor++]};
-    }
-    std::vector<std::string> names() const {
-      std::vector<std::string> out;
-      for (const auto& [name, t] : topics_) out.push_back(name);
-      return out;
+    const std::deque<raw_output>& log(const std::string& topic) { return topics_[topic].log; }
+    // The next record of `topic` its reading task has not processed (nullptr: none), and
+    // its offset. The pointer stays valid while records are appended (a deque).
+    const raw_output* next_for_task(const std::string& topic, std::int64_t& offset) {
+      auto it = topics_.find(topic);
+      if (it == topics_.end() || it->second.task_cursor == it->second.log.size()) return nullptr;
+      offset = static_cast<std::int64_t>(it->second.base + it->second.task_cursor);
+      return &it->second.log[it->second.task_cursor++];
     }
 
    private:
     struct topic_log {
-      std::vector<raw_output> log;
+      std::deque<raw_output> log;
+      std::size_t base = 0;  // offset of log.front() (trimmed records keep their offsets)
       std::size_t test_cursor = 0;
       std::size_t task_cursor = 0;
+      std::uint64_t written = 0;
     };
-    std::map<std::string, topic_log> topics_;
+    std::function<bool(const std::string&)> keep_;
+    std::map<std::string, topic_log, std::less<>> topics_;
   };
 
   // Feeds every unprocessed record of every topic some task reads to that task, until
@@ -226,15 +262,13 @@ class test_driver {
     bool progressed = true;
     while (progressed) {
       progressed = false;
-      for (const auto& name : collector_.names()) {
-        auto reader = reader_of_.find(name);
-        if (reader == reader_of_.end()) continue;
-        while (auto next = collector_.next_for_task(name)) {
-          auto& [offset, r] = *next;
-          raw_record rec{name, 0, offset, r.key, r.value, r.timestamp, r.headers};
-          reader->second->process(rec);
+      for (auto& [name, reader] : reader_of_) {
+        std::int64_t offset = 0;
+        while (const raw_output* r = collector_.next_for_task(name, offset)) {
+          reader->process(raw_record{name, 0, offset, r->key, r->value, r->timestamp, r->headers});
           progressed = true;
         }
+        if (!cfg_.keep_records) collector_.trim(name);
       }
     }
   }
@@ -247,7 +281,8 @@ class test_driver {
   streams::metrics metrics_;
   memory_topics collector_;
   std::vector<std::unique_ptr<task>> tasks_;
-  std::map<std::string, task*> reader_of_;
+  std::map<std::string, task*, std::less<>> reader_of_;
+  std::int64_t fed_ = 0;
 };
 
 }  // namespace fjord::streams
