@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,13 +22,15 @@ namespace fjord::streams {
 template <class KS, class VS>
 struct serdes {};
 
+// What default_serde_t names for a type without a default: not a serde, so an operator
+// that needs one fails to compile with this name in the message. (A static_assert here
+// would fire too early: member declarations of stream<K, V> name default_serde_t<V>.)
+template <class T>
+struct no_default_serde_pass_serdes_or_specialise_default_serde {};
+
 template <class T>
 struct default_serde {
-  // Primary template: no default. The static_assert fires only when it is used.
-  static_assert(sizeof(T) == 0,
-                "no default serde for this type: pass serdes<KeySerde, ValueSerde>{} to the "
-                "operator, or specialise fjord::streams::default_serde<T> { using type = ...; }");
-  using type = void;
+  using type = no_default_serde_pass_serdes_or_specialise_default_serde<T>;
 };
 template <> struct default_serde<std::string> { using type = utf8; };
 template <> struct default_serde<std::vector<std::byte>> { using type = bytes; };
@@ -38,6 +41,9 @@ template <> struct default_serde<std::uint32_t> { using type = be_u32; };
 template <> struct default_serde<std::uint64_t> { using type = be_u64; };
 template <> struct default_serde<float> { using type = be_float; };
 template <> struct default_serde<double> { using type = be_double; };
+// std::optional<V>: nullopt is a null value on the wire (serde/optional.hpp).
+template <class V>
+struct default_serde<std::optional<V>> { using type = optional<typename default_serde<V>::type>; };
 template <class K>
 struct default_serde<windowed<K>> { using type = windowed_serde<typename default_serde<K>::type>; };
 
