@@ -5,6 +5,8 @@
 // broker-free test driver. Namespace fjord::streams. See docs/streams.md.
 #pragma once
 
+#include "fjord/streams/dsl/grouped_stream.hpp"
+#include "fjord/streams/dsl/join.hpp"
 #include "fjord/streams/dsl/topology.hpp"
 #include "fjord/streams/error_handling.hpp"
 #include "fjord/streams/metrics.hpp"

@@ -87,16 +87,22 @@ class task_context final : public changelog_writer {
     return next_id_++;
   }
   void cancel(int handle) {
-    std::erase_if(punctuators_, [&](const scheduled& s) { return s.id == handle; });
+    // During punctuate() only mark it: erasing would shift the punctuator after it into
+    // the slot being visited, which would then be skipped this round.
+    for (auto& s : punctuators_) {
+      if (s.id == handle) s.cancelled = true;
+    }
+    if (!punctuating_) std::erase_if(punctuators_, [](const scheduled& s) { return s.cancelled; });
   }
   // Fires the due punctuators of one type; called by the task after each record (stream
   // time) and by whoever drives the wall clock.
   void punctuate(punctuation_type type) {
     const timestamp_ms now = type == punctuation_type::wall_clock ? wall_clock_ : stream_time_;
     if (now == kNoTime) return;
-    // Index loop: a punctuator may schedule another (push_back).
+    punctuating_ = true;
+    // Index loop: a punctuator may schedule another (push_back) or cancel one (marked).
     for (std::size_t i = 0; i < punctuators_.size(); ++i) {
-      if (punctuators_[i].type != type) continue;
+      if (punctuators_[i].type != type || punctuators_[i].cancelled) continue;
       auto& p = punctuators_[i];
       if (p.next == kNoTime) p.next = now + p.interval;  // scheduled before the clock was known
       if (now < p.next) continue;
@@ -106,6 +112,8 @@ class task_context final : public changelog_writer {
       punctuator fn = p.fn;  // the callback may cancel itself
       fn(now);
     }
+    punctuating_ = false;
+    std::erase_if(punctuators_, [](const scheduled& s) { return s.cancelled; });
   }
 
   // changelog_writer: store writes go to the store's changelog partition.
@@ -122,6 +130,7 @@ class task_context final : public changelog_writer {
     timestamp_ms interval;
     timestamp_ms next;
     punctuator fn;
+    bool cancelled = false;
   };
 
   task_id id_;
@@ -132,6 +141,7 @@ class task_context final : public changelog_writer {
   record_metadata current_{};
   timestamp_ms current_timestamp_ = 0;
   std::vector<scheduled> punctuators_;
+  bool punctuating_ = false;
   int next_id_ = 0;
 };
 
