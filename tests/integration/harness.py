@@ -30,23 +30,25 @@ def check(cond, msg):
 class Tools:
     """Paths of the programs under test, from the command line."""
 
-    def __init__(self, broker, fjord=None):
+    def __init__(self, broker, fjord=None, app=None):
         self.broker = broker
         self.fjord = fjord
+        self.app = app  # --app: an application under test (e.g. streams_probe)
 
 
 def main(tests):
-    """`SCRIPT --broker PATH [--fjord PATH] TEST_NAME`: runs tests[TEST_NAME](Tools).
+    """`SCRIPT --broker PATH [--fjord PATH] [--app PATH] TEST_NAME`: runs tests[TEST_NAME](Tools).
 
     Exit code 0 and `PASS name` on success; 1 and `FAIL name: why` on failure."""
     import sys
     ap = argparse.ArgumentParser()
     ap.add_argument("--broker", required=True)
     ap.add_argument("--fjord")
+    ap.add_argument("--app")
     ap.add_argument("test", choices=sorted(tests))
     a = ap.parse_args()
     try:
-        tests[a.test](Tools(a.broker, a.fjord))
+        tests[a.test](Tools(a.broker, a.fjord, a.app))
     except HarnessError as e:
         print(f"FAIL {a.test}: {e}")
         sys.exit(1)

@@ -1,0 +1,407 @@
+// fjord-streams runtime: one stream thread = one group consumer + one producer + the tasks
+// the group assigned to it.
+//
+// Owns its consumer (group.id = application.id), its producer_collector, its restorer and
+// its tasks (one per sub-topology x partition). The loop:
+//   poll one record → restore newly assigned tasks (before any of their records) →
+//   task.process(record) → remember position → fire wall-clock punctuators →
+//   every commit_interval: commit().
+// commit() is the at-least-once sequence: flush every task (stores) → flush the producer
+// (every send delivered, changelog positions known) → write checkpoints (store → next
+// changelog offset) → commit consumed offsets (last processed + 1) synchronously. A
+// delivery failure or a task error is fatal: reported once, nothing more is committed,
+// checkpoints of this thread's tasks are removed (their stores may hold uncommitted
+// writes; next start restores them from the changelog), the thread leaves the group.
+//
+// Rebalances (eager, assignor "range"): on revoke, commit() the revoked tasks and close
+// them; on assign, create the tasks (restored and initialised by the loop, outside the
+// callback). Tasks are recreated on every rebalance; local state survives in RocksDB and
+// is reused through the checkpoint, so a re-assigned task restores only past it.
+//
+// Threading: every member is used by the thread running run() only; the rebalance
+// callback runs inside rd_kafka_consumer_poll / rd_kafka_consumer_close on that thread.
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "fjord/streams/metrics.hpp"
+#include "fjord/streams/processor/task.hpp"
+#include "fjord/streams/runtime/config.hpp"
+#include "fjord/streams/runtime/listeners.hpp"
+#include "fjord/streams/runtime/planning.hpp"
+#include "fjord/streams/runtime/producer_collector.hpp"
+#include "fjord/streams/runtime/rdkafka.hpp"
+#include "fjord/streams/runtime/restorer.hpp"
+
+namespace fjord::streams {
+
+// What every thread of one app shares (read-only, or thread-safe).
+struct thread_shared {
+  const graph& g;
+  const config& cfg;
+  streams::metrics& metrics;
+  std::shared_ptr<rocksdb_budget> budget;
+  partition_counts counts;
+  const listeners& l;
+  std::function<void(const std::string&)> on_fatal;  // thread-safe; the app stops every thread
+};
+
+class stream_thread {
+ public:
+  stream_thread(thread_shared s, int index)
+      : s_(std::move(s)),
+        name_(s_.g.application_id() + "-thread-" + std::to_string(index)),
+        collector_(s_.cfg, name_ + "-producer", s_.counts, changelog_topics(s_.g)),
+        restorer_(s_.cfg, name_ + "-restore", s_.metrics, s_.l) {
+    for (const auto& sub : s_.g.subtopologies()) {
+      subs_.push_back(sub);
+      for (const auto& t : sub.source_topics) sub_of_[t] = sub.id;
+    }
+    std::map<std::string, std::string> props{
+        {"bootstrap.servers", s_.cfg.bootstrap_servers},
+        {"client.id", name_ + "-consumer"},
+        {"group.id", s_.g.application_id()},
+        {"enable.auto.commit", "false"},
+        {"enable.auto.offset.store", "false"},
+        {"auto.offset.reset", "earliest"},
+        // Every member subscribes to the same topics and co-partitioned topics have equal
+        // partition counts (checked at start-up), so "range" hands partition p of every
+        // co-partitioned topic to the same member: exactly what one task per partition
+        // needs (roundrobin or sticky could split a task's partitions across members).
+        {"partition.assignment.strategy", "range"},
+    };
+    if (!s_.cfg.group_instance_id.empty()) {
+      props["group.instance.id"] = s_.cfg.group_instance_id + "-" + std::to_string(index);
+    }
+    for (const auto& [k, v] : s_.cfg.consumer_overrides) props[k] = v;
+    rdk::conf c = rdk::make_conf(props);
+    rd_kafka_conf_set_opaque(c.get(), this);
+    rd_kafka_conf_set_rebalance_cb(c.get(), &stream_thread::on_rebalance);
+    consumer_ = rdk::make_client(RD_KAFKA_CONSUMER, std::move(c));
+    rd_kafka_poll_set_consumer(consumer_.get());
+  }
+
+  stream_thread(const stream_thread&) = delete;
+  stream_thread& operator=(const stream_thread&) = delete;
+  ~stream_thread() { close_all_tasks(/*clean=*/false); }
+
+  const std::string& name() const { return name_; }
+
+  // The thread body: returns when `stop` is requested or after a fatal error.
+  void run(std::stop_token stop) {
+    stop_ = stop;
+    rdk::partition_list topics = rdk::make_list();
+    for (const auto& [t, sub] : sub_of_) rd_kafka_topic_partition_list_add(topics.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+    if (auto e = rd_kafka_subscribe(consumer_.get(), topics.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      fail("subscribe failed: " + rdk::err_str(e));
+    }
+    auto last_commit = std::chrono::steady_clock::now();
+    while (!stop.stop_requested() && !failed_) {
+      rdk::message m(rd_kafka_consumer_poll(consumer_.get(), static_cast<int>(s_.cfg.poll_timeout.count())));
+      restore_pending();
+      if (m) handle(*m);
+      collector_.poll();
+      if (collector_.fatal()) fail(*collector_.fatal());
+      punctuate_wall_clock();
+      if (std::chrono::steady_clock::now() - last_commit >= s_.cfg.commit_interval) {
+        commit(all_task_ids());
+        last_commit = std::chrono::steady_clock::now();
+      }
+    }
+    // Graceful: commit everything (unless failed), then leave the group; the revoke
+    // callback inside consumer_close closes the tasks.
+    if (!failed_) commit(all_task_ids());
+    rd_kafka_consumer_close(consumer_.get());
+    close_all_tasks(!failed_);
+    if (!failed_) collector_.flush(millis{10'000});
+  }
+
+ private:
+  static std::set<std::string> changelog_topics(const graph& g) {
+    std::set<std::string> out;
+    for (const auto& t : g.internal_topics()) {
+      if (t.type == internal_topic::kind::changelog) out.insert(t.name);
+    }
+    return out;
+  }
+
+  std::vector<task_id> all_task_ids() const {
+    std::vector<task_id> out;
+    for (const auto& [id, t] : tasks_) out.push_back(id);
+    return out;
+  }
+
+  void fail(const std::string& why) {
+    if (failed_) return;
+    failed_ = true;
+    s_.on_fatal(name_ + ": " + why);
+  }
+
+  // ---- records ---------------------------------------------------------------------
+  void handle(const rd_kafka_message_t& m) {
+    if (m.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      switch (m.err) {
+        case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+          return;
+        // A topic gone or forbidden after start-up, or librdkafka's own fatal state: the
+        // app cannot make progress.
+        case RD_KAFKA_RESP_ERR__FATAL:
+        case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+        case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+        case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+        case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+        case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
+          fail(std::string("consumer error: ") + rd_kafka_message_errstr(&m));
+          return;
+        default:  // transport trouble, max.poll.interval exceeded, ...: librdkafka recovers
+          std::fprintf(stderr, "fjord-streams %s: consumer: %s\n", name_.c_str(), rd_kafka_message_errstr(&m));
+          return;
+      }
+    }
+    const char* topic_name = rd_kafka_topic_name(m.rkt);
+    auto sub = sub_of_.find(std::string_view(topic_name));
+    if (sub == sub_of_.end()) return;
+    auto it = tasks_.find(task_id{sub->second, m.partition});
+    if (it == tasks_.end() || !it->second.ready) return;  // not ours (any more)
+    raw_record r;
+    r.topic = sub->first;
+    r.partition = m.partition;
+    r.offset = m.offset;
+    if (m.key != nullptr) r.key = std::string_view(static_cast<const char*>(m.key), m.key_len);
+    if (m.payload != nullptr) r.value = std::string_view(static_cast<const char*>(m.payload), m.len);
+    rd_kafka_timestamp_type_t tstype;
+    r.timestamp = rd_kafka_message_timestamp(&m, &tstype);
+    if (r.timestamp < 0) r.timestamp = 0;
+    rd_kafka_headers_t* hdrs = nullptr;
+    if (rd_kafka_message_headers(&m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs != nullptr) {
+      const char* name;
+      const void* val;
+      size_t size;
+      for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+        r.headers.push_back({name, val ? std::string(static_cast<const char*>(val), size) : std::string()});
+      }
+    }
+    try {
+      it->second.t->process(r);
+    } catch (const std::exception& e) {
+      fail("task " + it->first.str() + ": " + e.what());
+      return;
+    }
+    it->second.positions[sub->first] = m.offset + 1;
+  }
+
+  void punctuate_wall_clock() {
+    const auto now = std::chrono::duration_cast<millis>(std::chrono::system_clock::now().time_since_epoch()).count();
+    for (auto& [id, e] : tasks_) {
+      if (!e.ready) continue;
+      try {
+        e.t->advance_wall_clock(now);
+      } catch (const std::exception& ex) {
+        fail("task " + id.str() + " punctuator: " + ex.what());
+        return;
+      }
+    }
+  }
+
+  // ---- commit ----------------------------------------------------------------------
+  // flush stores → flush producer → checkpoints → commit offsets. False if anything failed.
+  bool commit(const std::vector<task_id>& ids) {
+    if (failed_) return false;
+    try {
+      for (const auto& id : ids) {
+        if (auto it = tasks_.find(id); it != tasks_.end() && it->second.ready) it->second.t->flush();
+      }
+    } catch (const std::exception& e) {
+      fail(std::string("flushing stores: ") + e.what());
+      return false;
+    }
+    if (!collector_.flush(s_.cfg.commit_interval + millis{30'000})) {
+      fail(*collector_.fatal());
+      return false;
+    }
+    rdk::partition_list offsets = rdk::make_list();
+    try {
+      for (const auto& id : ids) {
+        auto it = tasks_.find(id);
+        if (it == tasks_.end() || !it->second.ready) continue;
+        task& t = *it->second.t;
+        std::map<std::string, std::int64_t> cp;
+        for (const auto& store : t.state().logged_stores()) {
+          const auto topic = state_manager::changelog_topic(s_.g.application_id(), store);
+          if (auto next = collector_.changelog_next(topic, id.partition)) cp[store] = *next;
+        }
+        t.state().checkpoint(cp);
+        for (const auto& [topic, next] : it->second.positions) {
+          rd_kafka_topic_partition_list_add(offsets.get(), topic.c_str(), id.partition)->offset = next;
+        }
+        update_store_metrics(t);
+      }
+    } catch (const std::exception& e) {
+      fail(std::string("writing checkpoints: ") + e.what());
+      return false;
+    }
+    if (offsets->cnt > 0) {
+      const auto err = rd_kafka_commit(consumer_.get(), offsets.get(), 0);
+      if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+        // Rebalance in progress / stale generation: the records are processed again by
+        // whoever gets the partition (at-least-once). Not fatal.
+        std::fprintf(stderr, "fjord-streams %s: offset commit failed: %s\n", name_.c_str(), rdk::err_str(err).c_str());
+      }
+    }
+    update_lag();
+    return true;
+  }
+
+  void update_store_metrics(task& t) {
+    for (const auto& store : t.sub().stores) {
+      if (!t.state().has(store)) continue;
+      s_.metrics.gauge(metric_names::store_entries, "task=" + t.id().str() + ",store=" + store)
+          .set(static_cast<std::int64_t>(t.state().approximate_entries(store)));
+    }
+  }
+
+  // consumer-lag{topic=,partition=} = high watermark (as of the last fetch) - the
+  // consumer's position (next record handed to us), for every partition this thread owns.
+  void update_lag() {
+    rdk::partition_list owned = rdk::make_list();
+    for (const auto& [id, e] : tasks_) {
+      for (const auto& topic : subs_[static_cast<std::size_t>(id.subtopology)].source_topics) {
+        rd_kafka_topic_partition_list_add(owned.get(), topic.c_str(), id.partition);
+      }
+    }
+    if (owned->cnt == 0 || rd_kafka_position(consumer_.get(), owned.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+    for (int i = 0; i < owned->cnt; ++i) {
+      const auto& tp = owned->elems[i];
+      std::int64_t lo = 0, hi = 0;
+      if (tp.offset < 0 ||
+          rd_kafka_get_watermark_offsets(consumer_.get(), tp.topic, tp.partition, &lo, &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+          hi < 0) {
+        continue;  // nothing fetched yet: unknown, keep the last value
+      }
+      lag_gauge(tp.topic, tp.partition).set(std::max<std::int64_t>(0, hi - tp.offset));
+    }
+  }
+  gauge& lag_gauge(const std::string& topic, std::int32_t partition) {
+    return s_.metrics.gauge(metric_names::consumer_lag, "topic=" + topic + ",partition=" + std::to_string(partition));
+  }
+
+  // ---- tasks -----------------------------------------------------------------------
+  struct task_entry {
+    std::unique_ptr<task> t;
+    bool ready = false;                             // restored and initialised
+    std::map<std::string, std::int64_t> positions;  // source topic → next offset to commit
+  };
+
+  void restore_pending() {
+    for (auto& [id, e] : tasks_) {
+      if (e.ready || failed_) continue;
+      auto ends = restorer_.restore(*e.t, stop_);
+      if (!ends.ok()) {
+        if (stop_.stop_requested()) return;  // shutting down mid-restore: not an error
+        fail("task " + id.str() + ": " + ends.err().message);
+        return;
+      }
+      for (const auto& [topic, end] : ends.value()) collector_.set_changelog_next(topic, id.partition, end);
+      try {
+        e.t->init();
+      } catch (const std::exception& ex) {
+        fail("task " + id.str() + " init: " + ex.what());
+        return;
+      }
+      e.ready = true;
+    }
+  }
+
+  void create_tasks(const std::set<task_id>& ids) {
+    for (const auto& id : ids) {
+      if (tasks_.contains(id)) continue;
+      task_context::services svc{.application_id = s_.g.application_id(),
+                                 .collector = &collector_,
+                                 .metrics = &s_.metrics,
+                                 .state = {s_.cfg.state_dir, s_.g.application_id(), s_.budget},
+                                 .on_decode_error = s_.cfg.on_decode_error};
+      const auto now = std::chrono::duration_cast<millis>(std::chrono::system_clock::now().time_since_epoch()).count();
+      auto t = std::make_unique<task>(s_.g, subs_[static_cast<std::size_t>(id.subtopology)], id.partition,
+                                      std::move(svc), now);
+      tasks_.emplace(id, task_entry{std::move(t), false, {}});
+    }
+  }
+
+  // clean: the tasks were committed and checkpointed. Otherwise their checkpoints are
+  // removed so the next owner on this disk restores them from the changelog.
+  void close_tasks(const std::vector<task_id>& ids, bool clean) {
+    for (const auto& id : ids) {
+      auto it = tasks_.find(id);
+      if (it == tasks_.end()) continue;
+      try {
+        if (!clean) it->second.t->state().remove_checkpoint();
+        it->second.t->close();
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "fjord-streams %s: closing task %s: %s\n", name_.c_str(), id.str().c_str(), e.what());
+      }
+      tasks_.erase(it);
+    }
+  }
+  void close_all_tasks(bool clean) { close_tasks(all_task_ids(), clean); }
+
+  // ---- rebalance -------------------------------------------------------------------
+  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
+                           void* opaque) {
+    auto* self = static_cast<stream_thread*>(opaque);
+    try {
+      self->rebalance(rk, err, parts);
+    } catch (const std::exception& e) {
+      self->fail(std::string("rebalance: ") + e.what());
+      rd_kafka_assign(rk, nullptr);
+    }
+  }
+
+  void rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
+    std::vector<topic_partition> tps;
+    for (int i = 0; i < parts->cnt; ++i) tps.push_back({parts->elems[i].topic, parts->elems[i].partition});
+    const task_assignment a = tasks_for(s_.g, tps);
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      rd_kafka_assign(rk, parts);
+      if (!a.problems.empty()) {
+        fail(a.problems.front());
+        return;
+      }
+      create_tasks(a.tasks);
+      listeners::call(s_.l.on_rebalance, std::vector<task_id>(a.tasks.begin(), a.tasks.end()), std::vector<task_id>{});
+      return;
+    }
+    // Revoke (or an error): commit what the revoked tasks did, then give them up.
+    std::vector<task_id> revoked;
+    for (const auto& id : a.tasks) {
+      if (tasks_.contains(id)) revoked.push_back(id);
+    }
+    const bool clean = commit(revoked);
+    for (const auto& id : revoked) {
+      for (const auto& topic : subs_[static_cast<std::size_t>(id.subtopology)].source_topics) lag_gauge(topic, id.partition).set(0);
+    }
+    close_tasks(revoked, clean);
+    rd_kafka_assign(rk, nullptr);
+    listeners::call(s_.l.on_rebalance, std::vector<task_id>{}, revoked);
+  }
+
+  thread_shared s_;
+  std::string name_;
+  std::vector<subtopology> subs_;
+  std::map<std::string, int, std::less<>> sub_of_;  // source topic → sub-topology
+  producer_collector collector_;
+  restorer restorer_;
+  rdk::client consumer_;
+  std::map<task_id, task_entry> tasks_;
+  std::stop_token stop_;
+  bool failed_ = false;
+};
+
+}  // namespace fjord::streams
