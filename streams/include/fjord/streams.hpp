@@ -11,5 +11,6 @@
 #include "fjord/streams/error_handling.hpp"
 #include "fjord/streams/metrics.hpp"
 #include "fjord/streams/processor/processor.hpp"
+#include "fjord/streams/runtime/app.hpp"
 #include "fjord/streams/serde/serdes.hpp"
 #include "fjord/streams/testing/test_driver.hpp"

@@ -170,7 +170,10 @@ class graph {
     for (const auto& spec : nodes_) {
       const std::size_t root = find(static_cast<std::size_t>(spec.id));
       auto [it, fresh] = number.emplace(root, static_cast<int>(subs.size()));
-      if (fresh) subs.push_back({.id = it->second});
+      if (fresh) {
+        subs.emplace_back();
+        subs.back().id = it->second;
+      }
       auto& s = subs[static_cast<std::size_t>(it->second)];
       s.nodes.push_back(spec.id);
       if (!spec.source_topic.empty()) s.source_topics.push_back(spec.source_topic);

@@ -108,7 +108,9 @@ inline std::vector<planned_topic> plan_internal_topics(const graph& g, const par
   }
   std::vector<planned_topic> out;
   for (const auto& t : internal) {
-    planned_topic p{.name = t.name, .type = t.type};
+    planned_topic p;
+    p.name = t.name;
+    p.type = t.type;
     if (t.type == internal_topic::kind::repartition) {
       auto it = counts.find(t.name);
       if (it == counts.end()) {

@@ -1,0 +1,13 @@
+// The orders example as a program: see orders.hpp for what it computes and
+// common/run_app.hpp for its flags and output.
+#include "common/run_app.hpp"
+#include "orders/orders.hpp"
+
+int main(int argc, char** argv) {
+  const auto options = examples::parse_options(argc, argv, "orders-enricher");
+  return examples::main_with_signals([&](std::stop_token stop) {
+    fjord::streams::topology t{options.app_id};
+    orders::build(t);
+    return examples::run_topology(t, options, stop);
+  });
+}
