@@ -49,6 +49,7 @@ bench: release
 	scripts/run-benchmarks
 	scripts/bench-end-to-end
 	scripts/bench-groups
+	scripts/bench-streams
 
 # A single broker on localhost:9092 in the foreground, data under ./var/ (Ctrl-C stops it).
 run: deps

@@ -278,7 +278,7 @@ def stopped_event(p):
 def end_to_end(tools):
     """N keyed records through the windowed count on 4 partitions, run by 2 stream threads
     of one instance; the output equals the reference computed here; the changelog was
-    created compacted with 4 partitions; no repartition topic exists (group_by_key needs
+    created (compact,delete) with 4 partitions; no repartition topic exists (group_by_key needs
     none); metrics (records-in, store-entries, consumer-lag) add up."""
     with Run(tools) as r:
         b = r.broker
@@ -293,7 +293,10 @@ def end_to_end(tools):
                                 f"{[(k, got.get(k), n) for k, n in ref.items() if got.get(k) != n][:5]}")
         check(topic_partitions(b, "e2e-counts-changelog") == 4, "changelog partitions")
         cfg = topic_config(b, "e2e-counts-changelog")
-        check(cfg.get("cleanup.policy") == "compact", f"changelog cleanup.policy: {cfg.get('cleanup.policy')}")
+        # A window store's changelog: compacted and deleted after retention (1 min window +
+        # 1 h grace) + 1 day, since expired segments write no tombstones.
+        check(cfg.get("cleanup.policy") == "compact,delete", f"changelog cleanup.policy: {cfg.get('cleanup.policy')}")
+        check(cfg.get("retention.ms") == str(60_000 + 3_600_000 + 86_400_000), f"changelog retention.ms: {cfg.get('retention.ms')}")
         topics = AdminClient({"bootstrap.servers": b.bootstrap}).list_topics(timeout=10).topics
         check(not [t for t in topics if t.endswith("-repartition")], f"unexpected repartition topics: {list(topics)}")
         check(p.tasks() == {"0_0", "0_1", "0_2", "0_3"}, f"tasks: {p.tasks()}")

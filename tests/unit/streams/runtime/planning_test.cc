@@ -30,7 +30,7 @@ int node(fs::graph& g, std::vector<int> parents, std::vector<std::string> stores
 fs::graph two_hop_graph(std::optional<std::int32_t> repartition_partitions = std::nullopt) {
   fs::graph g("app");
   g.add_store({.name = "totals"});
-  g.add_store({.name = "counts"});
+  g.add_store({.name = "counts", .kind = fs::store_kind::window, .retention = fs::millis{3'600'000}});
   const int a = source(g, "orders");
   const int agg = node(g, {a}, {"totals"});
   g.add_internal_topic({"app-by-customer-repartition", fs::internal_topic::kind::repartition, repartition_partitions});
@@ -77,6 +77,9 @@ TEST(RuntimePlanning, RepartitionDefaultsToUpstreamSourcesAndChangelogsFollowThe
   EXPECT_EQ(by_name.at("app-totals-changelog").configs.at("cleanup.policy"), "compact");
   EXPECT_EQ(by_name.at("app-counts-changelog").partitions, 6);  // its sub-topology reads the repartition topic
   EXPECT_EQ(by_name.at("app-counts-changelog").type, fs::internal_topic::kind::changelog);
+  // A window store's changelog is also deleted by time: retention + one day.
+  EXPECT_EQ(by_name.at("app-counts-changelog").configs.at("cleanup.policy"), "compact,delete");
+  EXPECT_EQ(by_name.at("app-counts-changelog").configs.at("retention.ms"), std::to_string(3'600'000 + 86'400'000));
 }
 
 TEST(RuntimePlanning, ExplicitRepartitionCountWinsAndFlowsToDownstreamChangelogs) {

@@ -64,6 +64,7 @@ struct internal_topic {
   enum class kind { repartition, changelog } type = kind::repartition;
   std::optional<std::int32_t> partitions;  // nullopt: as many as the upstream sources have
   int upstream_subtopology = -1;           // repartition: the sub-topology writing it
+  std::string store;                       // changelog: the store it backs
 };
 
 struct subtopology {
@@ -129,7 +130,7 @@ class graph {
       for (const auto& name : s.stores) {
         if (!stores_.at(name).logged) continue;
         all.push_back({application_id_ + "-" + name + "-changelog", internal_topic::kind::changelog,
-                       std::nullopt, s.id});
+                       std::nullopt, s.id, name});
       }
     }
     for (auto& t : all) {

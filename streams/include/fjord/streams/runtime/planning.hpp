@@ -73,6 +73,16 @@ inline void check_user_topics_exist(const graph& g, const partition_counts& exis
   }
 }
 
+// A key-value store's changelog is compacted. A window or session store drops expired
+// segments without writing tombstones, so its changelog is also deleted by time: kept for
+// the store's retention plus one day, as Kafka Streams does
+// (windowstore.changelog.additional.retention.ms).
+inline std::map<std::string, std::string> changelog_configs(const store_def& store) {
+  if (store.kind == store_kind::key_value) return {{"cleanup.policy", "compact"}};
+  constexpr std::int64_t one_day_ms = 24 * 3600 * 1000;
+  return {{"cleanup.policy", "compact,delete"}, {"retention.ms", std::to_string(store.retention.count() + one_day_ms)}};
+}
+
 // Partition count and configs of every internal topic. `existing` must hold every input
 // topic (check_user_topics_exist first). Throws streams_error when a repartition topic's
 // count cannot be derived (its upstream reads nothing with a known count).
@@ -123,7 +133,7 @@ inline std::vector<planned_topic> plan_internal_topics(const graph& g, const par
       auto n = sub_count(t.upstream_subtopology);
       if (!n) throw streams_error("cannot derive the partition count of changelog topic '" + t.name + "'");
       p.partitions = *n;
-      p.configs = {{"cleanup.policy", "compact"}};
+      p.configs = changelog_configs(g.store(t.store));
     }
     out.push_back(std::move(p));
   }
