@@ -50,14 +50,15 @@ class session_store {
     return detail::decode_stored<VS, V>(*bytes, name_, "value");
   }
 
-  // REQUIRES: start <= end.
-  void put(const K& key, timestamp_ms start, timestamp_ms end, const V& value) {
+  // REQUIRES: start <= end. Returns false when the put was dropped (expired segment).
+  bool put(const K& key, timestamp_ms start, timestamp_ms end, const V& value) {
     bytes_store* seg = backend_->get_or_create_segment(detail::segment_id(end, interval_));
-    if (seg == nullptr) return;  // expired segment: dropped
+    if (seg == nullptr) return false;  // expired segment: dropped
     const std::string k = key_layout::session_key(encode_to_string<KS>(key), start, end);
     const std::string v = encode_to_string<VS>(value);
     seg->put(k, v);
     if (writer_) writer_->log(name_, k, std::string_view(v));
+    return true;
   }
 
   void remove(const K& key, timestamp_ms start, timestamp_ms end) {
@@ -120,12 +121,19 @@ class session_store {
     }
   }
 
-  // Drops every segment whose sessions all end before stream_time - retention.
+  // Drops every segment whose sessions all end before stream_time - retention, i.e. every
+  // segment with id < first_live_segment(stream_time).
   void expire(timestamp_ms stream_time) {
-    if (auto first = detail::first_live_segment(stream_time, retention_, interval_)) {
-      backend_->drop_segments_before(*first);
-    }
+    if (auto first = first_live_segment(stream_time)) backend_->drop_segments_before(*first);
   }
+
+  // The segment a session ending at `end` is stored in.
+  std::int64_t segment_of(timestamp_ms end) const { return detail::segment_id(end, interval_); }
+  // The first segment expire(stream_time) keeps; nullopt when it drops nothing.
+  std::optional<std::int64_t> first_live_segment(timestamp_ms stream_time) const {
+    return detail::first_live_segment(stream_time, retention_, interval_);
+  }
+  std::int64_t segment_interval() const noexcept { return interval_; }
 
   std::uint64_t approximate_entries() { return approximate_segment_entries(*backend_); }
 

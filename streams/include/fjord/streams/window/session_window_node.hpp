@@ -14,11 +14,32 @@
 //   final:        change{result, nullopt} once per session when it closes, timestamp =
 //                 session end; the session is then removed from the store.
 // State: a session store (key, start, end) -> R.
+//
+// The node owns its session store (no other writer after init: stores are restored
+// before init) and, in memory, `index_`: key serde bytes -> the (end, start) bounds of
+// that key's sessions, ascending (the store's own order within a key). Which sessions a
+// record merges with is answered from the index, each match's value read with a point
+// lookup; the store is never range-scanned after init (a RocksDB prefix seek there walks
+// every tombstone the key's earlier extend = remove + put left behind: quadratic for hot
+// keys). Invariant, between calls:
+//   (I1) every session in the store is in the index (with its key bytes and bounds);
+//   (I2) every index entry is in the store, or its segment has been dropped by expiry
+//        (get() then reports it absent; such stale entries are erased when a lookup
+//        meets them, or by sweep()); no duplicates, each key's bounds sorted.
+// So (I1) keeps the merge set complete, (I2) lets a miss be dropped without changing
+// what is merged. Maintained by: init() (rebuilt from a full store scan, both emit
+// modes); every put/remove of process() and emit_due(); sweep(), at most once per
+// segment interval of stream time, erasing the entries of every segment below the
+// store's first live one, so keys never seen again do not leak.
 #pragma once
 
+#include <algorithm>
+#include <cassert>
+#include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -52,12 +73,22 @@ class session_window_node final
     ctx_ = &ctx;
     store_.emplace(ctx.state().template session<K, R, KS, RS>(cfg_.store));
     late_.init(ctx);
-    if (!cfg_.emit.is_final()) return;
+    const bool final = cfg_.emit.is_final();
+    index_.clear();
+    next_sweep_ = kNoTime;
     store_->fetch_all_ending(kNoTime, std::numeric_limits<timestamp_ms>::max(),
                              [&](const K& k, timestamp_ms start, timestamp_ms end, R&&) {
-                               closer_.track(open_window{final_close(end), encode_to_string<KS>(k), start, end});
+                               std::string key_bytes = encode_to_string<KS>(k);
+                               if (final) closer_.track(open_window{final_close(end), key_bytes, start, end});
+                               index_[std::move(key_bytes)].push_back(bounds{end, start});
                              });
-    closer_.init(ctx, [this] { emit_due(); });
+    // The scan yields a key's sessions by segment, then (end, start): already sorted.
+    for (auto& entry : index_) {
+      std::vector<bounds>& sessions = entry.second;
+      if (!std::is_sorted(sessions.begin(), sessions.end())) std::sort(sessions.begin(), sessions.end());
+      assert(std::adjacent_find(sessions.begin(), sessions.end()) == sessions.end());
+    }
+    if (final) closer_.init(ctx, [this] { emit_due(); });
   }
 
   void process(record<K, V>&& r) override {
@@ -67,13 +98,16 @@ class session_window_node final
     if (now != expired_at_) {
       store_->expire(now);
       expired_at_ = now;
+      if (now >= next_sweep_) sweep();
     }
     const timestamp_ms t = r.timestamp;
     const timestamp_ms gap = cfg_.windows.gap.count();
+    std::string key_bytes = encode_to_string<KS>(r.key);
+    // Stable across index_ inserts/rehashes (node-based map); nothing erases keys below.
+    std::vector<bounds>* sessions = nullptr;
+    if (auto it = index_.find(key_bytes); it != index_.end()) sessions = &it->second;
     merged_.clear();
-    store_->find_sessions(r.key, t - gap, t + gap, [&](timestamp_ms s, timestamp_ms e, R&& v) {
-      merged_.push_back({s, e, std::move(v)});
-    });
+    if (sessions != nullptr) collect_merged(*sessions, r.key, t - gap, t + gap);
     std::optional<R> agg = cfg_.agg.initial();
     timestamp_ms start = t, end = t;
     for (auto& m : merged_) {
@@ -86,11 +120,10 @@ class session_window_node final
       late_.drop(r, now);
       return;
     }
-    std::string key_bytes;
-    if (final) key_bytes = encode_to_string<KS>(r.key);
     if (start != t || end != t) {
       for (auto& m : merged_) {
         store_->remove(r.key, m.start, m.end);
+        forget(*sessions, m.start, m.end);
         if (final) {
           closer_.untrack(open_window{final_close(m.end), key_bytes, m.start, m.end});
         } else {
@@ -100,7 +133,12 @@ class session_window_node final
       }
     }
     R value = cfg_.agg.add(r.key, std::as_const(r.value), std::move(agg));
-    store_->put(r.key, start, end, value);
+    if (store_->put(r.key, start, end, value)) {
+      if (sessions == nullptr) sessions = &index_[key_bytes];
+      remember(*sessions, start, end);
+    } else if (sessions != nullptr) {
+      forget(*sessions, start, end);  // dropped (expired segment): not in the store
+    }
     if (final) {
       closer_.track(open_window{final_close(end), std::move(key_bytes), start, end});
       return;
@@ -115,15 +153,80 @@ class session_window_node final
     timestamp_ms end;
     R value;
   };
+  // A session's bounds in the index, ordered as the store orders one key's sessions.
+  struct bounds {
+    timestamp_ms end;
+    timestamp_ms start;
+    friend auto operator<=>(const bounds&, const bounds&) = default;
+  };
 
   timestamp_ms final_close(timestamp_ms end) const {
     return end + 1 + cfg_.windows.gap.count() + cfg_.windows.grace.count();
+  }
+
+  // merged_ = the stored sessions of `key` with end >= earliest_end and start <=
+  // latest_start, ascending (end, start) (what session_store::find_sessions returns),
+  // values by point lookup. Entries whose lookup misses (segment expired) are erased.
+  void collect_merged(std::vector<bounds>& sessions, const K& key, timestamp_ms earliest_end,
+                      timestamp_ms latest_start) {
+    auto it = std::partition_point(sessions.begin(), sessions.end(),
+                                   [&](const bounds& b) { return b.end < earliest_end; });
+    while (it != sessions.end()) {
+      if (it->start > latest_start) {
+        ++it;
+        continue;
+      }
+      std::optional<R> v = store_->get(key, it->start, it->end);
+      if (!v) {
+        it = sessions.erase(it);
+        continue;
+      }
+      merged_.push_back({it->start, it->end, std::move(*v)});
+      ++it;
+    }
+  }
+
+  static void remember(std::vector<bounds>& sessions, timestamp_ms start, timestamp_ms end) {
+    const bounds b{end, start};
+    auto it = std::lower_bound(sessions.begin(), sessions.end(), b);
+    if (it == sessions.end() || *it != b) sessions.insert(it, b);
+  }
+
+  static void forget(std::vector<bounds>& sessions, timestamp_ms start, timestamp_ms end) {
+    const bounds b{end, start};
+    auto it = std::lower_bound(sessions.begin(), sessions.end(), b);
+    if (it != sessions.end() && *it == b) sessions.erase(it);
+  }
+
+  // Erases the index entries of the segments expire(expired_at_) dropped (they cannot be
+  // in the store any more), and keys left without sessions. O(index); runs at most once
+  // per segment interval of stream time.
+  void sweep() {
+    if (__builtin_add_overflow(expired_at_, store_->segment_interval(), &next_sweep_)) {
+      next_sweep_ = std::numeric_limits<timestamp_ms>::max();
+    }
+    const std::optional<std::int64_t> first_live = store_->first_live_segment(expired_at_);
+    for (auto it = index_.begin(); it != index_.end();) {
+      std::vector<bounds>& sessions = it->second;
+      if (first_live) {
+        sessions.erase(sessions.begin(),
+                       std::partition_point(sessions.begin(), sessions.end(), [&](const bounds& b) {
+                         return store_->segment_of(b.end) < *first_live;
+                       }));
+      }
+      it = sessions.empty() ? index_.erase(it) : std::next(it);
+    }
   }
 
   void emit_due() {
     closer_.due(ctx_->stream_time(), [&](const open_window& w) {
       K key = detail::decode_stored<KS, K>(w.key, cfg_.store, "key");
       std::optional<R> value = store_->get(key, w.start, w.end);
+      // Closed sessions leave the store below (or already left it by expiry).
+      if (auto it = index_.find(w.key); it != index_.end()) {
+        forget(it->second, w.start, w.end);
+        if (it->second.empty()) index_.erase(it);
+      }
       if (!value) return;
       store_->remove(key, w.start, w.end);
       this->forward(record<windowed<K>, change<R>>{windowed<K>{std::move(key), w.start, w.end},
@@ -137,7 +240,10 @@ class session_window_node final
   task_context* ctx_ = nullptr;
   std::optional<session_store<K, R, KS, RS>> store_;
   std::vector<session_value> merged_;  // reused per record
+  // key serde bytes -> bounds of that key's stored sessions, ascending; see (I1), (I2).
+  std::unordered_map<std::string, std::vector<bounds>> index_;
   timestamp_ms expired_at_ = kNoTime;
+  timestamp_ms next_sweep_ = kNoTime;  // stream time of the next sweep()
 };
 
 }  // namespace fjord::streams
