@@ -3,9 +3,24 @@
 //
 // Owns its consumer (group.id = application.id), its producer_collector, its restorer and
 // its tasks (one per sub-topology x partition). The loop:
-//   poll one record → restore newly assigned tasks (before any of their records) →
-//   task.process(record) → remember position → fire wall-clock punctuators →
-//   every commit_interval: commit().
+//   poll (poll_timeout) once, then poll(0) to drain what librdkafka has already fetched,
+//   at most kMaxPollRecords messages, each appended to its task's partition_group →
+//   restore newly assigned tasks (before any of their records) → per ready task, process
+//   every buffered record in timestamp order (task.process, remember position) → fire
+//   wall-clock punctuators → every commit_interval: commit().
+// Ordering rule (runtime/partition_group.hpp): within one task, among the records already
+// fetched, the head with the smallest timestamp goes first (ties: the one fetched first);
+// one partition's records stay in offset order. Nothing waits for data not yet fetched
+// (no max.task.idle.ms): records of different polls are not reordered against each other.
+// Bound: a partition with more than kMaxBufferedRecords records or kMaxBufferedBytes
+// key+value bytes buffered is paused (rd_kafka_pause_partitions) and resumed
+// (rd_kafka_resume_partitions, fetching restarts after the last record handed to us; a
+// re-delivered offset is refused by the buffer) once its buffer is back at half. As every
+// turn drains at most kMaxPollRecords and then empties the ready tasks' buffers, only the
+// byte bound can be reached in practice; the buffers hold nothing between turns unless the
+// thread stops or fails mid-turn. Positions move only when a record is processed, so a
+// commit never passes a buffered, unprocessed record.
+//
 // commit() is the at-least-once sequence: flush every task (stores) → flush the producer
 // (every send delivered, changelog positions known) → write checkpoints (store → next
 // changelog offset) → commit consumed offsets (last processed + 1) synchronously. A
@@ -13,10 +28,12 @@
 // checkpoints of this thread's tasks are removed (their stores may hold uncommitted
 // writes; next start restores them from the changelog), the thread leaves the group.
 //
-// Rebalances (eager, assignor "range"): on revoke, commit() the revoked tasks and close
-// them; on assign, create the tasks (restored and initialised by the loop, outside the
-// callback). Tasks are recreated on every rebalance; local state survives in RocksDB and
-// is reused through the checkpoint, so a re-assigned task restores only past it.
+// Rebalances (eager, assignor "range"): on revoke, drop the revoked tasks' buffers (and
+// resume what they had paused), commit() the tasks and close them; on assign, create the
+// tasks (restored and initialised by the loop, outside the callback; records fetched for
+// them meanwhile wait in their buffers). Tasks are recreated on every rebalance; local
+// state survives in RocksDB and is reused through the checkpoint, so a re-assigned task
+// restores only past it.
 //
 // Threading: every member is used by the thread running run() only; the rebalance
 // callback runs inside rd_kafka_consumer_poll / rd_kafka_consumer_close on that thread.
@@ -36,6 +53,7 @@
 #include "fjord/streams/processor/task.hpp"
 #include "fjord/streams/runtime/config.hpp"
 #include "fjord/streams/runtime/listeners.hpp"
+#include "fjord/streams/runtime/partition_group.hpp"
 #include "fjord/streams/runtime/planning.hpp"
 #include "fjord/streams/runtime/producer_collector.hpp"
 #include "fjord/streams/runtime/rdkafka.hpp"
@@ -56,6 +74,10 @@ struct thread_shared {
 
 class stream_thread {
  public:
+  static constexpr std::size_t kMaxPollRecords = 1000;                      // messages drained per loop turn
+  static constexpr std::size_t kMaxBufferedRecords = 1000;                  // per partition, then pause
+  static constexpr std::size_t kMaxBufferedBytes = std::size_t{16} << 20;   // per partition, then pause
+
   stream_thread(thread_shared s, int index)
       : s_(std::move(s)),
         name_(s_.g.application_id() + "-thread-" + std::to_string(index)),
@@ -105,9 +127,9 @@ class stream_thread {
     }
     auto last_commit = std::chrono::steady_clock::now();
     while (!stop.stop_requested() && !failed_) {
-      rdk::message m(rd_kafka_consumer_poll(consumer_.get(), static_cast<int>(s_.cfg.poll_timeout.count())));
+      poll_and_buffer();
       restore_pending();
-      if (m) handle(*m);
+      process_buffered();
       collector_.poll();
       if (collector_.fatal()) fail(*collector_.fatal());
       punctuate_wall_clock();
@@ -125,6 +147,14 @@ class stream_thread {
   }
 
  private:
+  using buffer_t = partition_group<rdk::message>;
+  struct task_entry {
+    std::unique_ptr<task> t;
+    bool ready = false;                             // restored and initialised
+    std::map<std::string, std::int64_t> positions;  // source topic → last processed + 1
+    buffer_t buffered;                              // fetched, not yet processed
+  };
+
   static std::set<std::string> changelog_topics(const graph& g) {
     std::set<std::string> out;
     for (const auto& t : g.internal_topics()) {
@@ -146,9 +176,22 @@ class stream_thread {
   }
 
   // ---- records ---------------------------------------------------------------------
-  void handle(const rd_kafka_message_t& m) {
-    if (m.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      switch (m.err) {
+  // One blocking poll, then drain without blocking: every record librdkafka already has
+  // (up to kMaxPollRecords) lands in its task's buffer before any is processed.
+  void poll_and_buffer() {
+    int timeout = static_cast<int>(s_.cfg.poll_timeout.count());
+    for (std::size_t n = 0; n < kMaxPollRecords && !failed_ && !stop_.stop_requested(); ++n) {
+      rdk::message m(rd_kafka_consumer_poll(consumer_.get(), timeout));
+      timeout = 0;
+      if (!m) return;
+      buffer(std::move(m));
+    }
+  }
+
+  // Error events are handled here; records of no task of ours are dropped.
+  void buffer(rdk::message m) {
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      switch (m->err) {
         case RD_KAFKA_RESP_ERR__PARTITION_EOF:
           return;
         // A topic gone or forbidden after start-up, or librdkafka's own fatal state: the
@@ -159,27 +202,55 @@ class stream_thread {
         case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
         case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
         case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
-          fail(std::string("consumer error: ") + rd_kafka_message_errstr(&m));
+          fail(std::string("consumer error: ") + rd_kafka_message_errstr(m.get()));
           return;
         default:  // transport trouble, max.poll.interval exceeded, ...: librdkafka recovers
-          std::fprintf(stderr, "fjord-streams %s: consumer: %s\n", name_.c_str(), rd_kafka_message_errstr(&m));
+          std::fprintf(stderr, "fjord-streams %s: consumer: %s\n", name_.c_str(), rd_kafka_message_errstr(m.get()));
           return;
       }
     }
-    const char* topic_name = rd_kafka_topic_name(m.rkt);
-    auto sub = sub_of_.find(std::string_view(topic_name));
+    auto sub = sub_of_.find(std::string_view(rd_kafka_topic_name(m->rkt)));
     if (sub == sub_of_.end()) return;
-    auto it = tasks_.find(task_id{sub->second, m.partition});
-    if (it == tasks_.end() || !it->second.ready) return;  // not ours (any more)
+    // Buffered even while the task is not restored yet (it was assigned during the drain):
+    // the loop restores it before processing anything.
+    auto it = tasks_.find(task_id{sub->second, m->partition});
+    if (it == tasks_.end()) return;  // not ours (any more)
+    rd_kafka_timestamp_type_t tstype;
+    std::int64_t ts = rd_kafka_message_timestamp(m.get(), &tstype);
+    if (ts < 0) ts = 0;
+    const std::int64_t offset = m->offset;
+    const std::size_t bytes = m->key_len + m->len;
+    topic_partition tp{sub->first, m->partition};
+    if (it->second.buffered.push(tp, ts, offset, bytes, std::move(m)) == buffer_t::push_result::pause) {
+      set_paused({tp}, true);
+    }
+  }
+
+  // Every ready task processes its whole buffer, smallest timestamp first. Stops early
+  // (leaving records buffered, hence uncommitted) on a failure or a stop request.
+  void process_buffered() {
+    for (auto& [id, e] : tasks_) {
+      if (!e.ready) continue;
+      while (!failed_ && !stop_.stop_requested()) {
+        auto r = e.buffered.pop_next();
+        if (!r) break;
+        process(id, e, *r);
+      }
+      if (failed_) return;
+      if (auto resumable = e.buffered.take_resumable(); !resumable.empty()) set_paused(resumable, false);
+    }
+  }
+
+  void process(const task_id& id, task_entry& e, const buffer_t::record& b) {
+    const rd_kafka_message_t& m = *b.item;
+    auto sub = sub_of_.find(b.tp.topic);  // present: buffer() checked it
     raw_record r;
     r.topic = sub->first;
     r.partition = m.partition;
     r.offset = m.offset;
     if (m.key != nullptr) r.key = std::string_view(static_cast<const char*>(m.key), m.key_len);
     if (m.payload != nullptr) r.value = std::string_view(static_cast<const char*>(m.payload), m.len);
-    rd_kafka_timestamp_type_t tstype;
-    r.timestamp = rd_kafka_message_timestamp(&m, &tstype);
-    if (r.timestamp < 0) r.timestamp = 0;
+    r.timestamp = b.timestamp;
     rd_kafka_headers_t* hdrs = nullptr;
     if (rd_kafka_message_headers(&m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs != nullptr) {
       const char* name;
@@ -190,12 +261,26 @@ class stream_thread {
       }
     }
     try {
-      it->second.t->process(r);
-    } catch (const std::exception& e) {
-      fail("task " + it->first.str() + ": " + e.what());
+      e.t->process(r);
+    } catch (const std::exception& ex) {
+      fail("task " + id.str() + ": " + ex.what());
       return;
     }
-    it->second.positions[sub->first] = m.offset + 1;
+    e.positions[sub->first] = m.offset + 1;
+  }
+
+  // Pauses or resumes fetching of `tps`. A failure is logged: at worst a partition keeps
+  // fetching (memory, not correctness) or stays paused until the next rebalance.
+  void set_paused(const std::vector<topic_partition>& tps, bool pause) {
+    if (tps.empty()) return;
+    rdk::partition_list l = rdk::make_list(static_cast<int>(tps.size()));
+    for (const auto& tp : tps) rd_kafka_topic_partition_list_add(l.get(), tp.topic.c_str(), tp.partition);
+    const auto err = pause ? rd_kafka_pause_partitions(consumer_.get(), l.get())
+                           : rd_kafka_resume_partitions(consumer_.get(), l.get());
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      std::fprintf(stderr, "fjord-streams %s: %s partitions: %s\n", name_.c_str(), pause ? "pausing" : "resuming",
+                   rdk::err_str(err).c_str());
+    }
   }
 
   void punctuate_wall_clock() {
@@ -294,12 +379,6 @@ class stream_thread {
   }
 
   // ---- tasks -----------------------------------------------------------------------
-  struct task_entry {
-    std::unique_ptr<task> t;
-    bool ready = false;                             // restored and initialised
-    std::map<std::string, std::int64_t> positions;  // source topic → next offset to commit
-  };
-
   void restore_pending() {
     for (auto& [id, e] : tasks_) {
       if (e.ready || failed_) continue;
@@ -331,7 +410,8 @@ class stream_thread {
       const auto now = std::chrono::duration_cast<millis>(std::chrono::system_clock::now().time_since_epoch()).count();
       auto t = std::make_unique<task>(s_.g, subs_[static_cast<std::size_t>(id.subtopology)], id.partition,
                                       std::move(svc), now);
-      tasks_.emplace(id, task_entry{std::move(t), false, {}});
+      tasks_.emplace(id, task_entry{std::move(t), false, {},
+                                    buffer_t({.max_records = kMaxBufferedRecords, .max_bytes = kMaxBufferedBytes})});
     }
   }
 
@@ -378,11 +458,17 @@ class stream_thread {
       listeners::call(s_.l.on_rebalance, std::vector<task_id>(a.tasks.begin(), a.tasks.end()), std::vector<task_id>{});
       return;
     }
-    // Revoke (or an error): commit what the revoked tasks did, then give them up.
+    // Revoke (or an error): drop what the revoked tasks fetched but did not process (never
+    // committed: positions are last processed + 1), commit what they did, give them up.
     std::vector<task_id> revoked;
+    std::vector<topic_partition> paused;
     for (const auto& id : a.tasks) {
-      if (tasks_.contains(id)) revoked.push_back(id);
+      auto it = tasks_.find(id);
+      if (it == tasks_.end()) continue;
+      revoked.push_back(id);
+      for (auto& tp : it->second.buffered.clear()) paused.push_back(std::move(tp));
     }
+    set_paused(paused, false);  // a pause must not outlive the assignment
     const bool clean = commit(revoked);
     for (const auto& id : revoked) {
       for (const auto& topic : subs_[static_cast<std::size_t>(id.subtopology)].source_topics) lag_gauge(topic, id.partition).set(0);

@@ -1,0 +1,170 @@
+// fjord-streams runtime: a task's records fetched but not yet processed, one FIFO per
+// source partition, handed out smallest timestamp first (Kafka Streams' PartitionGroup,
+// without max.task.idle.ms: only what has already been fetched is ordered, the task never
+// waits for an empty partition).
+//
+// Owns, per partition: the buffered records (each with its timestamp, offset, size and an
+// opaque `Item` — the stream thread stores the librdkafka message handle, tests anything
+// movable), the highest offset ever pushed, and whether the partition is paused.
+//
+// Ordering rule (pop_next): among the *heads* of the non-empty partitions, the record with
+// the smallest timestamp; ties go to the head pushed first (the partition that has waited
+// longest). Within one partition records leave in offset (push) order even if their
+// timestamps go backwards — exactly like Kafka Streams, which also compares heads only.
+//
+// Bound: a partition holding more than `max_records` records or more than `max_bytes`
+// key+value bytes is over its bound; push() reports that once (push_result::pause) and
+// the caller pauses the partition's fetching. Records pushed while paused are still
+// buffered (librdkafka may hand over what it had already fetched). Once the buffer is
+// back at or below half of both bounds, take_resumable() returns the partition (once) and
+// the caller resumes it. The hysteresis keeps a partition from flapping (every pause
+// throws librdkafka's prefetched data away).
+//
+// Invariants: offsets pushed per partition strictly increase — a push at or below the
+// highest offset already pushed is refused (push_result::stale: a re-delivery after a
+// pause/resume) and its item dropped, so a record is never processed twice by one task
+// and positions never go backwards. size()/bytes() are the sums over the partitions.
+//
+// Threading: none; owned and used by one stream thread. No librdkafka types here (unit-
+// tested in tests/unit/streams/runtime/partition_group_test.cc).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "fjord/streams/runtime/planning.hpp"
+
+namespace fjord::streams {
+
+struct partition_group_limits {
+  std::size_t max_records = 1000;            // per partition (Kafka Streams' buffered.records.per.partition)
+  std::size_t max_bytes = std::size_t{16} << 20;  // per partition, key + value bytes
+};
+
+template <class Item>
+class partition_group {
+ public:
+  struct record {
+    topic_partition tp;
+    std::int64_t timestamp = 0;
+    std::int64_t offset = -1;
+    std::size_t bytes = 0;
+    Item item;
+  };
+
+  enum class push_result {
+    buffered,  // appended
+    pause,     // appended, and the partition just went over its bound: pause its fetching
+    stale,     // refused: offset not above the highest one pushed for this partition
+  };
+
+  explicit partition_group(partition_group_limits limits = {}) : limits_(limits) {}
+
+  // Appends a fetched record to its partition's FIFO.
+  push_result push(const topic_partition& tp, std::int64_t timestamp, std::int64_t offset, std::size_t bytes,
+                   Item item) {
+    partition& p = parts_[tp];
+    if (p.last_pushed && offset <= *p.last_pushed) return push_result::stale;
+    p.last_pushed = offset;
+    p.records.push_back(entry{timestamp, offset, bytes, next_seq_++, std::move(item)});
+    p.bytes += bytes;
+    ++size_;
+    bytes_ += bytes;
+    if (!p.paused && (p.records.size() > limits_.max_records || p.bytes > limits_.max_bytes)) {
+      p.paused = true;
+      return push_result::pause;
+    }
+    return push_result::buffered;
+  }
+
+  // The buffered record to process next (see the ordering rule above), removed from its
+  // buffer; nullopt when nothing is buffered.
+  std::optional<record> pop_next() {
+    partition* best = nullptr;
+    const topic_partition* best_tp = nullptr;
+    for (auto& [tp, p] : parts_) {
+      if (p.records.empty()) continue;
+      const entry& h = p.records.front();
+      if (best == nullptr || h.timestamp < best->records.front().timestamp ||
+          (h.timestamp == best->records.front().timestamp && h.seq < best->records.front().seq)) {
+        best = &p;
+        best_tp = &tp;
+      }
+    }
+    if (best == nullptr) return std::nullopt;
+    entry e = std::move(best->records.front());
+    best->records.pop_front();
+    best->bytes -= e.bytes;
+    --size_;
+    bytes_ -= e.bytes;
+    return record{*best_tp, e.timestamp, e.offset, e.bytes, std::move(e.item)};
+  }
+
+  // Paused partitions whose buffer is back at or below half of both bounds; they count as
+  // not paused from now on (the caller resumes them).
+  std::vector<topic_partition> take_resumable() {
+    std::vector<topic_partition> out;
+    for (auto& [tp, p] : parts_) {
+      if (p.paused && p.records.size() <= limits_.max_records / 2 && p.bytes <= limits_.max_bytes / 2) {
+        p.paused = false;
+        out.push_back(tp);
+      }
+    }
+    return out;
+  }
+
+  // Drops every buffered record (revoke). Returns the partitions that were paused; they
+  // count as not paused from now on (the caller resumes them). The highest offsets pushed
+  // are forgotten too: the group starts over.
+  std::vector<topic_partition> clear() {
+    std::vector<topic_partition> paused;
+    for (const auto& [tp, p] : parts_) {
+      if (p.paused) paused.push_back(tp);
+    }
+    parts_.clear();
+    size_ = 0;
+    bytes_ = 0;
+    return paused;
+  }
+
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  std::size_t bytes() const { return bytes_; }
+  std::size_t size(const topic_partition& tp) const {
+    auto it = parts_.find(tp);
+    return it == parts_.end() ? 0 : it->second.records.size();
+  }
+  bool paused(const topic_partition& tp) const {
+    auto it = parts_.find(tp);
+    return it != parts_.end() && it->second.paused;
+  }
+  const partition_group_limits& limits() const { return limits_; }
+
+ private:
+  struct entry {
+    std::int64_t timestamp;
+    std::int64_t offset;
+    std::size_t bytes;
+    std::uint64_t seq;  // push order across the whole group: the tie-breaker
+    Item item;
+  };
+  struct partition {
+    std::deque<entry> records;
+    std::size_t bytes = 0;
+    std::optional<std::int64_t> last_pushed;
+    bool paused = false;
+  };
+
+  partition_group_limits limits_;
+  std::map<topic_partition, partition> parts_;
+  std::uint64_t next_seq_ = 0;
+  std::size_t size_ = 0;
+  std::size_t bytes_ = 0;
+};
+
+}  // namespace fjord::streams

@@ -1,0 +1,169 @@
+// Unit tests: a task's buffer of fetched records (runtime/partition_group.hpp) — smallest
+// timestamp first across partitions, FIFO within one, ties to the record fetched first,
+// the per-partition bound and its pause/resume signalling, stale re-deliveries refused.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fjord/streams/runtime/partition_group.hpp"
+
+namespace fs = fjord::streams;
+
+namespace {
+
+const fs::topic_partition kPersons{"app-persons-repartition", 3};
+const fs::topic_partition kAuctions{"app-auctions-repartition", 3};
+
+using group = fs::partition_group<std::string>;
+
+// Pops everything, returning the items in processing order.
+std::vector<std::string> drain(group& g) {
+  std::vector<std::string> out;
+  while (auto r = g.pop_next()) out.push_back(r->item);
+  return out;
+}
+
+TEST(PartitionGroupTest, EmptyGroupHasNothingToPop) {
+  group g;
+  EXPECT_TRUE(g.empty());
+  EXPECT_FALSE(g.pop_next().has_value());
+}
+
+TEST(PartitionGroupTest, SmallestTimestampFirstEvenIfFetchedLater) {
+  group g;
+  // librdkafka hands the auction (ts 105) over before the person (ts 100).
+  EXPECT_EQ(g.push(kAuctions, 105, 0, 10, "auction"), group::push_result::buffered);
+  EXPECT_EQ(g.push(kPersons, 100, 0, 10, "person"), group::push_result::buffered);
+  EXPECT_EQ(g.size(), 2u);
+  EXPECT_EQ(g.bytes(), 20u);
+  auto first = g.pop_next();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->item, "person");
+  EXPECT_EQ(first->tp, kPersons);
+  EXPECT_EQ(first->timestamp, 100);
+  EXPECT_EQ(first->offset, 0);
+  EXPECT_EQ(drain(g), (std::vector<std::string>{"auction"}));
+  EXPECT_TRUE(g.empty());
+  EXPECT_EQ(g.bytes(), 0u);
+}
+
+TEST(PartitionGroupTest, MergesPartitionsByTimestamp) {
+  group g;
+  g.push(kAuctions, 105, 0, 1, "a105");
+  g.push(kAuctions, 110, 1, 1, "a110");
+  g.push(kAuctions, 130, 2, 1, "a130");
+  g.push(kPersons, 100, 0, 1, "p100");
+  g.push(kPersons, 120, 1, 1, "p120");
+  EXPECT_EQ(drain(g), (std::vector<std::string>{"p100", "a105", "a110", "p120", "a130"}));
+}
+
+TEST(PartitionGroupTest, OnePartitionStaysInOffsetOrderEvenIfTimestampsGoBack) {
+  group g;
+  g.push(kAuctions, 200, 0, 1, "a200");
+  g.push(kAuctions, 50, 1, 1, "a50");  // out of order inside its partition: waits behind a200
+  g.push(kPersons, 100, 0, 1, "p100");
+  EXPECT_EQ(drain(g), (std::vector<std::string>{"p100", "a200", "a50"}));
+}
+
+TEST(PartitionGroupTest, TiesGoToTheRecordFetchedFirst) {
+  group g;
+  g.push(kPersons, 100, 0, 1, "p-first");
+  g.push(kAuctions, 100, 0, 1, "a-second");
+  g.push(kAuctions, 100, 1, 1, "a-third");
+  g.push(kPersons, 100, 1, 1, "p-fourth");
+  EXPECT_EQ(drain(g), (std::vector<std::string>{"p-first", "a-second", "a-third", "p-fourth"}));
+
+  // Same with the topics' order reversed (no dependence on the map order).
+  group h;
+  h.push(kAuctions, 7, 0, 1, "a");
+  h.push(kPersons, 7, 0, 1, "p");
+  EXPECT_EQ(drain(h), (std::vector<std::string>{"a", "p"}));
+}
+
+TEST(PartitionGroupTest, InterleavesPushAndPop) {
+  group g;
+  g.push(kAuctions, 105, 0, 1, "a105");
+  EXPECT_EQ(g.pop_next()->item, "a105");
+  g.push(kAuctions, 106, 1, 1, "a106");
+  g.push(kPersons, 101, 0, 1, "p101");
+  EXPECT_EQ(drain(g), (std::vector<std::string>{"p101", "a106"}));
+}
+
+TEST(PartitionGroupTest, StaleOffsetsAreRefused) {
+  group g;
+  EXPECT_EQ(g.push(kPersons, 1, 5, 1, "p5"), group::push_result::buffered);
+  EXPECT_EQ(g.push(kPersons, 1, 5, 1, "dup"), group::push_result::stale);
+  EXPECT_EQ(g.push(kPersons, 1, 4, 1, "older"), group::push_result::stale);
+  EXPECT_EQ(g.pop_next()->item, "p5");
+  // Still refused after the record was processed: a re-delivery never runs twice.
+  EXPECT_EQ(g.push(kPersons, 1, 5, 1, "dup-after"), group::push_result::stale);
+  EXPECT_EQ(g.push(kPersons, 1, 6, 1, "p6"), group::push_result::buffered);
+  // Another partition has its own offsets.
+  EXPECT_EQ(g.push(kAuctions, 1, 0, 1, "a0"), group::push_result::buffered);
+  EXPECT_EQ(g.size(), 2u);
+}
+
+TEST(PartitionGroupTest, PausesOnceOverTheRecordBoundAndResumesAtHalf) {
+  group g({.max_records = 4, .max_bytes = 1'000'000});
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(g.push(kPersons, i, i, 1, "p"), group::push_result::buffered) << i;
+  EXPECT_FALSE(g.paused(kPersons));
+  EXPECT_EQ(g.push(kPersons, 4, 4, 1, "p"), group::push_result::pause);
+  EXPECT_TRUE(g.paused(kPersons));
+  // Already paused: further records (librdkafka's leftovers) are buffered, no second signal.
+  EXPECT_EQ(g.push(kPersons, 5, 5, 1, "p"), group::push_result::buffered);
+  EXPECT_EQ(g.size(kPersons), 6u);
+  // The other partition is unaffected.
+  EXPECT_EQ(g.push(kAuctions, 100, 0, 1, "a"), group::push_result::buffered);
+  EXPECT_FALSE(g.paused(kAuctions));
+
+  EXPECT_TRUE(g.take_resumable().empty());
+  for (int i = 0; i < 3; ++i) g.pop_next();  // 3 left: above half of 4
+  EXPECT_TRUE(g.take_resumable().empty());
+  g.pop_next();  // 2 left
+  EXPECT_EQ(g.take_resumable(), (std::vector<fs::topic_partition>{kPersons}));
+  EXPECT_FALSE(g.paused(kPersons));
+  EXPECT_TRUE(g.take_resumable().empty());  // reported once
+  // Over the bound again: signalled again.
+  EXPECT_EQ(g.push(kPersons, 6, 6, 1, "p"), group::push_result::buffered);
+  EXPECT_EQ(g.push(kPersons, 7, 7, 1, "p"), group::push_result::buffered);
+  EXPECT_EQ(g.push(kPersons, 8, 8, 1, "p"), group::push_result::pause);
+}
+
+TEST(PartitionGroupTest, PausesOverTheByteBound) {
+  group g({.max_records = 1000, .max_bytes = 100});
+  EXPECT_EQ(g.push(kAuctions, 1, 0, 60, "a"), group::push_result::buffered);
+  EXPECT_EQ(g.push(kAuctions, 2, 1, 40, "b"), group::push_result::buffered);  // exactly at the bound
+  EXPECT_EQ(g.push(kAuctions, 3, 2, 1, "c"), group::push_result::pause);
+  EXPECT_EQ(g.bytes(), 101u);
+  g.pop_next();  // 41 bytes left: below half
+  EXPECT_EQ(g.take_resumable(), (std::vector<fs::topic_partition>{kAuctions}));
+}
+
+TEST(PartitionGroupTest, ClearDropsEverythingAndReportsPausedPartitions) {
+  group g({.max_records = 1, .max_bytes = 1'000'000});
+  g.push(kPersons, 1, 0, 3, "p0");
+  EXPECT_EQ(g.push(kPersons, 2, 1, 3, "p1"), group::push_result::pause);
+  g.push(kAuctions, 1, 0, 3, "a0");
+  EXPECT_EQ(g.clear(), (std::vector<fs::topic_partition>{kPersons}));
+  EXPECT_TRUE(g.empty());
+  EXPECT_EQ(g.bytes(), 0u);
+  EXPECT_FALSE(g.paused(kPersons));
+  EXPECT_FALSE(g.pop_next().has_value());
+  // Starts over: offsets from before the clear are accepted again (a re-assignment).
+  EXPECT_EQ(g.push(kPersons, 1, 0, 3, "p0-again"), group::push_result::buffered);
+}
+
+TEST(PartitionGroupTest, HoldsMoveOnlyItems) {
+  fs::partition_group<std::unique_ptr<int>> g;
+  g.push(kAuctions, 9, 0, 4, std::make_unique<int>(9));
+  g.push(kPersons, 8, 0, 4, std::make_unique<int>(8));
+  auto r = g.pop_next();
+  ASSERT_TRUE(r.has_value());
+  ASSERT_NE(r->item, nullptr);
+  EXPECT_EQ(*r->item, 8);
+  EXPECT_EQ(*g.pop_next()->item, 9);
+}
+
+}  // namespace
