@@ -155,4 +155,14 @@ TEST(StreamTableJoinTest, AnchorsExampleOrdersEnrichedWithCustomers) {
   EXPECT_EQ(got[2].value.tier, "silver");
 }
 
+TEST(StreamTableJoinTest, JoiningAWindowedTableIsABuildError) {
+  using namespace std::chrono_literals;
+  fs::topology t{"app"};
+  auto windowed = t.stream(lefts).group_by_key().windowed_by(fs::tumbling(1s).no_grace()).count(fs::store::in_memory{"w"});
+  const fs::topic<fs::windowed<std::string>, std::string, fs::windowed_serde<utf8>, utf8> by_window{"by-window"};
+  auto s = t.stream(by_window);
+  EXPECT_THROW(s.join(windowed, [](const std::string& a, std::int64_t n) { return a + std::to_string(n); }),
+               fs::streams_error);
+}
+
 }  // namespace

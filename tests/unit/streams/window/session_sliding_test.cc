@@ -42,7 +42,7 @@ TEST(SessionTest, MergesWithinGapAndALateArrivingRecordBridgesTwoSessions) {
   EXPECT_EQ(td.history("app-sess-changelog").size(), 8u);
 }
 
-TEST(SessionTest, RecordInsideASessionReplacesItAndKeysAreSeparate) {
+TEST(SessionTest, RecordInsideASessionUpdatesItInPlaceAndKeysAreSeparate) {
   fs::topology t{"app"};
   auto counts =
       t.stream(input).group_by_key().windowed_by(fs::session{5s}.no_grace()).count(fs::store::in_memory{"sess"});
@@ -53,8 +53,11 @@ TEST(SessionTest, RecordInsideASessionReplacesItAndKeysAreSeparate) {
   td.pipe(input, "a", 0, 4'000);
   seen->clear();
   td.pipe(input, "a", 0, 4'000);  // same time as the session end: [1s, 4s] again
-  EXPECT_EQ(take(seen), (std::vector<wchange>{{"a", 1'000, 4'000, nullopt, 2, 4'000},
-                                              {"a", 1'000, 4'000, 3, nullopt, 4'000}}));
+  // The session keeps its bounds: an update with its old value, no deletion (as Kafka).
+  EXPECT_EQ(take(seen), (std::vector<wchange>{{"a", 1'000, 4'000, 3, 2, 4'000}}));
+  td.pipe(input, "a", 0, 2'000);  // strictly inside
+  EXPECT_EQ(take(seen), (std::vector<wchange>{{"a", 1'000, 4'000, 4, 3, 4'000}}));
+  EXPECT_EQ((td.session_store<std::string, std::int64_t>("sess").get("a", 1'000, 4'000)), 4);
   EXPECT_EQ((td.session_store<std::string, std::int64_t>("sess").get("b", 1'500, 1'500)), 1);
 }
 

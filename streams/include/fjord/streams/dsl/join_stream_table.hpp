@@ -59,6 +59,7 @@ stream<K, joiner_result_t<M, J, V, VT>> stream_table_join(const stream<K, V>& s,
   }
   s.require_partitioned_by_key(op);
   t.changes().require_partitioned_by_key(op);
+  t.require_key_value_store(op);
   node_spec spec;
   spec.name = std::string(op) + "(" + t.store_name() + ")";
   spec.parents = {s.node()};

@@ -101,6 +101,8 @@ table<K, joiner_result_t<M, J, V1, V2>, KS, RS> table_table_join(const table<K, 
   }
   l.changes().require_partitioned_by_key(op);
   r.changes().require_partitioned_by_key(op);
+  l.require_key_value_store(op);
+  r.require_key_value_store(op);
   graph& g = l.topology_graph();
   g.add_store(make_store_def(store, store_kind::key_value));
   using node_t = table_table_join_node<M, K, V1, V2, KS, VS1, VS2, R, RS, J>;

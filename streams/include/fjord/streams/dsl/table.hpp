@@ -35,6 +35,14 @@ class table {
   graph& topology_graph() const { return *g_; }
   int node() const { return node_; }
   const std::string& store_name() const { return store_; }
+  // Throws streams_error unless the table is materialised in a key-value store (joins
+  // look keys up; a windowed or session table's store is keyed by window too).
+  void require_key_value_store(std::string_view op) const {
+    if (g_->store(store_).kind == store_kind::key_value) return;
+    throw streams_error(std::string(op) + ": table '" + store_ +
+                        "' is a windowed aggregation; join its to_stream() (re-keyed) instead");
+  }
+
   // The changes as a stream (record<K, change<V>>), for operators built on tables.
   stream<K, change<V>> changes() const { return stream<K, change<V>>(g_, node_); }
 

@@ -120,16 +120,22 @@ class session_window_node final
       late_.drop(r, now);
       return;
     }
-    if (start != t || end != t) {
-      for (auto& m : merged_) {
-        store_->remove(r.key, m.start, m.end);
-        forget(*sessions, m.start, m.end);
-        if (final) {
-          closer_.untrack(open_window{final_close(m.end), key_bytes, m.start, m.end});
-        } else {
-          this->forward(record<windowed<K>, change<R>>{windowed<K>{r.key, m.start, m.end},
-                                                       change<R>{std::nullopt, std::move(m.value)}, m.end, r.headers});
-        }
+    // A merged session whose bounds do not change (the record fell inside it) is
+    // overwritten in place and reported as an update; the others were merged away and
+    // are deleted.
+    std::optional<R> same_bounds_old;
+    for (auto& m : merged_) {
+      if (m.start == start && m.end == end) {
+        if (!final) same_bounds_old = std::move(m.value);
+        continue;
+      }
+      store_->remove(r.key, m.start, m.end);
+      forget(*sessions, m.start, m.end);
+      if (final) {
+        closer_.untrack(open_window{final_close(m.end), key_bytes, m.start, m.end});
+      } else {
+        this->forward(record<windowed<K>, change<R>>{windowed<K>{r.key, m.start, m.end},
+                                                     change<R>{std::nullopt, std::move(m.value)}, m.end, r.headers});
       }
     }
     R value = cfg_.agg.add(r.key, std::as_const(r.value), std::move(agg));
@@ -144,7 +150,8 @@ class session_window_node final
       return;
     }
     this->forward(record<windowed<K>, change<R>>{windowed<K>{std::move(r.key), start, end},
-                                                 change<R>{std::move(value), std::nullopt}, end, std::move(r.headers)});
+                                                 change<R>{std::move(value), std::move(same_bounds_old)}, end,
+                                                 std::move(r.headers)});
   }
 
  private:
