@@ -1,6 +1,7 @@
 // nexmark-produce: write generated NEXMark events to a topic (default `nexmark-events`),
 // values in the binary event_serde, keyed by nothing (librdkafka's partitioner for unkeyed
-// records places them: sticky batches, so the spread over partitions is uneven); prints {"events":N,"seconds":S} when every event is delivered.
+// records places them: sticky batches, so the spread over partitions is uneven); prints
+// {"events":N,"seconds":S} when every event is delivered.
 //
 //   nexmark-produce --bootstrap HOST:PORT --events N [--topic T] [--seed S]
 //                   [--delay-us US] [--java-sizes]
