@@ -3,7 +3,9 @@
 // max of the two, late records dropped and counted, left/outer "no partner" results only
 // once the record's window has closed (stream time > ts + after + grace), never for a
 // record that found a partner, asymmetric windows, duplicates, store names/retention, the
-// build-time co-partitioning check, both store kinds.
+// build-time co-partitioning check, both store kinds; a buffered partner whose own window
+// has closed is still joined unless it was emitted as unmatched (left and outer, both
+// directions), and the "emitted" markers are pruned once no partner can arrive.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -131,6 +133,120 @@ TEST(StreamStreamJoinTest, OuterJoinMatchOfSameKeyAndTimestampDuplicatesClearsBo
   td.pipe(rights, "a", "r", 102);
   td.advance_stream_time(500);
   EXPECT_EQ(kvts(td.read(out)), (std::vector<kvt>{{"a", "l1+r", 102}, {"a", "l2+r", 102}}));
+}
+
+// Entries (with values or "emitted" markers) in a left/outer join's pending store.
+std::size_t pending_entries(fs::test_driver& td, const std::string& store) {
+  std::size_t n = 0;
+  td.task_with_store(store).state().backend(store).main().range({}, {}, [&](std::string_view, std::string_view) {
+    ++n;
+    return true;
+  });
+  return n;
+}
+
+TYPED_TEST(StreamStreamJoinStoreTest, LeftJoinStillJoinsAClosedPartnerThatWasMatched) {
+  fs::topology t{"app"};
+  t.stream(lefts)
+      .left_join(t.stream(rights), left_joiner, join_windows::within(10ms).grace(0ms), TypeParam{"j"})
+      .to(out);
+  fs::test_driver td{t};
+  td.pipe(lefts, "a", "l0", 0);
+  td.pipe(rights, "a", "r0", 0);
+  td.pipe(lefts, "z", "lz", 11);  // stream time 11: l0's window has closed (0 + 10 < 11), it was matched
+  td.pipe(rights, "a", "r5", 5);  // not late (5 + 10 >= 11), |5 - 0| <= 10: a real pair
+  EXPECT_EQ(kvts(td.read(out)), (std::vector<kvt>{{"a", "l0+r0", 0}, {"a", "l0+r5", 5}}));
+  td.advance_stream_time(1000);
+  EXPECT_EQ(kvts(td.read(out)), (std::vector<kvt>{{"z", "lz+(null)", 11}}));
+  EXPECT_EQ(td.metrics().sum(fs::metric_names::late_records_dropped), 0);
+}
+
+TYPED_TEST(StreamStreamJoinStoreTest, OuterJoinStillJoinsAClosedLeftPartnerThatWasMatched) {
+  fs::topology t{"app"};
+  t.stream(lefts)
+      .outer_join(t.stream(rights), outer_joiner, join_windows::within(10ms).grace(0ms), TypeParam{"j"})
+      .to(out);
+  fs::test_driver td{t};
+  td.pipe(lefts, "a", "l0", 0);
+  td.pipe(rights, "a", "r0", 0);
+  td.pipe(lefts, "z", "lz", 11);
+  td.pipe(rights, "a", "r5", 5);
+  EXPECT_EQ(kvts(td.read(out)), (std::vector<kvt>{{"a", "l0+r0", 0}, {"a", "l0+r5", 5}}));
+  td.advance_stream_time(1000);  // r5 was matched: only lz is alone
+  EXPECT_EQ(kvts(td.read(out)), (std::vector<kvt>{{"z", "lz+(null)", 11}}));
+}
+
+TYPED_TEST(StreamStreamJoinStoreTest, OuterJoinStillJoinsAClosedRightPartnerThatWasMatched) {
+  fs::topology t{"app"};
+  t.stream(lefts)
+      .outer_join(t.stream(rights), outer_joiner, join_windows::within(10ms).grace(0ms), TypeParam{"j"})
+      .to(out);
+  fs::test_driver td{t};
+  td.pipe(rights, "a", "r0", 0);
+  td.pipe(lefts, "a", "l0", 0);
+  td.pipe(rights, "z", "rz", 11);  // r0's window has closed, it was matched
+  td.pipe(lefts, "a", "l5", 5);
+  EXPECT_EQ(kvts(td.read(out)), (std::vector<kvt>{{"a", "l0+r0", 0}, {"a", "l5+r0", 5}}));
+  td.advance_stream_time(1000);
+  EXPECT_EQ(kvts(td.read(out)), (std::vector<kvt>{{"z", "(null)+rz", 11}}));
+}
+
+TEST(StreamStreamJoinTest, OuterJoinAsymmetricClosedRightPartnerJoinedIfMatchedSkippedIfEmitted) {
+  fs::topology t{"app"};
+  // Right records close at r + before = r + 5, left ones at l + 20.
+  t.stream(lefts).outer_join(t.stream(rights), outer_joiner, join_windows::between(5ms, 20ms).no_grace(),
+                             fs::store::rocksdb{"j"}).to(out);
+  fs::test_driver td{t};
+  td.pipe(rights, "a", "ra", 100);
+  td.pipe(lefts, "a", "la", 95);    // pairs with ra
+  td.pipe(rights, "b", "rb", 100);  // no partner
+  td.pipe(rights, "z", "rz", 106);  // ra and rb close; rb is emitted alone
+  EXPECT_EQ(kvts(td.read(out)), (std::vector<kvt>{{"a", "la+ra", 100}, {"b", "(null)+rb", 100}}));
+  td.pipe(lefts, "a", "la2", 100);  // not late (100 + 20 >= 106): ra was matched, join it
+  td.pipe(lefts, "b", "lb", 100);   // rb's "no partner" result is final: no pair
+  EXPECT_EQ(kvts(td.read(out)), (std::vector<kvt>{{"a", "la2+ra", 100}}));
+  td.advance_stream_time(1000);
+  EXPECT_EQ(kvts(td.read(out)), (std::vector<kvt>{{"b", "lb+(null)", 100}, {"z", "(null)+rz", 106}}));
+}
+
+TEST(StreamStreamJoinTest, LeftJoinAsymmetricEmittedRecordIsNotJoinedByAnOnTimePartner) {
+  fs::topology t{"app"};
+  t.stream(lefts).left_join(t.stream(rights), left_joiner, join_windows::between(10ms, 0ms).no_grace(),
+                            fs::store::in_memory{"j"}).to(out);
+  fs::test_driver td{t};
+  td.pipe(lefts, "a", "l1", 100);
+  td.pipe(rights, "z", "rz", 99);
+  // r1 advances stream time to 101 and closes l1 (100 + 0 < 101); r1's partners lie in
+  // [101, 111], so l1 is emitted alone.
+  td.pipe(rights, "a", "r1", 101);
+  EXPECT_EQ(kvts(td.read(out)), (std::vector<kvt>{{"a", "l1+(null)", 100}}));
+  td.pipe(rights, "a", "r2", 100);  // 100 + 10 >= 101, partner l1 at 100 emitted: no pair
+  EXPECT_TRUE(td.read(out).empty());
+}
+
+TEST(StreamStreamJoinTest, EmittedMarkersArePrunedOnceNoPartnerCanArrive) {
+  fs::topology t{"app"};
+  t.stream(lefts).outer_join(t.stream(rights), outer_joiner, join_windows::within(10ms).grace(5ms),
+                             fs::store::rocksdb{"j"}).to(out);
+  fs::test_driver td{t};
+  td.pipe(lefts, "a", "l1", 100);
+  td.pipe(rights, "b", "r1", 100);
+  td.advance_stream_time(116);  // both closed (100 + 10 + 5 < 116) and emitted alone
+  EXPECT_EQ(kvts(td.read(out)), (std::vector<kvt>{{"a", "l1+(null)", 100}, {"b", "(null)+r1", 100}}));
+  EXPECT_EQ(pending_entries(td, "j-outer"), 2u);  // markers: a right record at 95..100 could come
+  td.pipe(rights, "a", "r-a", 105);  // 105 + 10 + 5 >= 116: not late, but l1's result is final
+  td.pipe(lefts, "b", "l-b", 105);
+  EXPECT_TRUE(td.read(out).empty());
+  td.advance_stream_time(121);  // r-a and l-b close, alone
+  EXPECT_EQ(kvts(td.read(out)), (std::vector<kvt>{{"b", "l-b+(null)", 105}, {"a", "(null)+r-a", 105}}));
+  EXPECT_EQ(pending_entries(td, "j-outer"), 4u);
+  td.advance_stream_time(125);  // = 100 + 10 + 10 + 5: a partner of l1 / r1 could still come
+  EXPECT_EQ(pending_entries(td, "j-outer"), 4u);
+  td.advance_stream_time(126);
+  EXPECT_EQ(pending_entries(td, "j-outer"), 2u);
+  td.advance_stream_time(131);
+  EXPECT_EQ(pending_entries(td, "j-outer"), 0u);
+  EXPECT_TRUE(td.read(out).empty());
 }
 
 TEST(StreamStreamJoinTest, LateRecordsAreDroppedAndCounted) {

@@ -9,6 +9,10 @@
 // first come first, and emitting stops at the first still-open one (Kafka's
 // TimestampedKeyAndJoinSide layout). Value bytes: [u32 n left]{[u32 len][VS1 bytes]}
 // [u32 n right]{[u32 len][VS2 bytes]}; decoding is bounds-checked.
+//
+// An entry with no values at all (8 zero bytes) is an "emitted" marker: the records of that
+// (timestamp, side, key) were forwarded as unmatched, so a partner arriving later must not
+// be joined with them. The join deletes it once no partner can arrive any more.
 #pragma once
 
 #include <cstdint>
@@ -37,7 +41,15 @@ template <class V1, class V2>
 struct pending_values {
   std::vector<V1> left;
   std::vector<V2> right;
+
+  // The "emitted" marker: no record left to wait for.
+  bool emitted() const { return left.empty() && right.empty(); }
 };
+
+// Whether stored value bytes are the "emitted" marker (both counts zero).
+inline bool pending_emitted_marker(std::string_view value_bytes) {
+  return value_bytes == std::string_view("\0\0\0\0\0\0\0\0", 8);
+}
 
 template <class KS>
 struct pending_key_serde {

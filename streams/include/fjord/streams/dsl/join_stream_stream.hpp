@@ -21,15 +21,22 @@
 // and only if it is still unmatched (no spurious "no partner" results for records that find
 // one later within their window). Emission runs after each record that advances stream
 // time (a 1 ms stream-time punctuator, so test_driver::advance_stream_time also closes
-// windows), in timestamp order. A record whose result is final (window closed) is not
-// joined any more in left/outer joins, even by a partner that is not itself late (possible
-// when before != after): that pair would contradict the "no partner" result already sent.
+// windows), in timestamp order. An emitted entry is not deleted but overwritten by an
+// "emitted" marker (no values) that lives until no partner can arrive any more (stream
+// time > ts + before + after + grace; pruned by the same punctuator, or deleted at once if
+// that is already the case on emission). A buffered partner whose own window has closed
+// (possible for a record arriving out of order within its grace, or when before != after)
+// is still joined, as in Kafka, unless its pending entry is such a marker: that pair would
+// contradict the "no partner" result already sent. A closed partner that was matched (no
+// entry) or still awaits emission (entry with values: matched now, removed) is joined.
 // Inner joins join every buffered partner within bounds.
 //
 // Invariants: both inputs are partitioned by key (checked at build) and run in one task;
 // the pending store holds exactly the unmatched records whose windows are open (plus those
-// closed since the last emission); min_pending_ is a lower bound of its timestamps or
-// unknown.
+// closed since the last emission), and a marker for every (timestamp, side, key) emitted as
+// unmatched for which a partner may still arrive (plus those obsolete since the last
+// prune); min_pending_ is a lower bound of the timestamps of the entries with values,
+// min_emitted_ of the markers' (each also `unknown` or `none`).
 #pragma once
 
 #include <algorithm>
@@ -85,8 +92,8 @@ class stream_stream_join_node final : public node_base, public output<K, R> {
     if constexpr (track_left) {
       pending_.emplace(ctx.state().template kv<pending_key<K>, pending_values<V1, V2>, pending_key_serde<KS>,
                                                pending_values_serde<VS1, VS2>>(cfg_.pending_store));
-      // Read-only range scans start at min_pending_: a full scan would walk over the
-      // deletes of every record emitted so far (RocksDB tombstones) at each emission.
+      // Read-only range scans start at min_pending_ / min_emitted_: a full scan would walk
+      // over the deletes of every record emitted so far (RocksDB tombstones) each time.
       pending_bytes_ = &ctx.state().backend(cfg_.pending_store).main();
       punctuator_ = ctx.schedule(punctuation_type::stream_time, millis{1}, [this](timestamp_ms now) { emit_closed(now); });
     }
@@ -123,10 +130,16 @@ class stream_stream_join_node final : public node_base, public output<K, R> {
     mine.put(r.key, ts, r.value);
     constexpr bool other_tracked = Left ? track_right : track_left;
     bool matched = false;
+    // Duplicates of one timestamp share their pending entry: look it up once per timestamp.
+    std::optional<timestamp_ms> settled_ts;
+    bool skip = false;
     theirs.fetch(r.key, ts - ahead(!Left), ts + ahead(Left), [&](timestamp_ms other_ts, auto&& other) {
       if constexpr (other_tracked) {
-        if (closed(!Left, other_ts, now)) return;  // its result is final already
-        forget_pending(r.key, other_ts, !Left);
+        if (settled_ts != other_ts) {
+          settled_ts = other_ts;
+          skip = settle_partner(r.key, other_ts, !Left);
+        }
+        if (skip) return;  // emitted as unmatched already: its result is final
       }
       matched = true;
       this->forward(record<K, R>{r.key, join_pair<Left>(r.value, other), std::max(ts, other_ts), r.headers});
@@ -161,14 +174,30 @@ class stream_stream_join_node final : public node_base, public output<K, R> {
     if (min_pending_ != unknown) min_pending_ = std::min(min_pending_, ts);
   }
 
-  void forget_pending(const K& key, timestamp_ms ts, bool left) {
-    if (min_pending_ != unknown && ts < min_pending_) return;  // nothing pending that old
-    pending_key<K> pk{ts, left, key};
-    if (pending_->get(pk)) pending_->remove(pk);
+  // A buffered partner (of side `left`) is about to be joined: true if it was emitted as
+  // unmatched (skip it), else its pending entry, if any, is removed (it is matched now).
+  bool settle_partner(const K& key, timestamp_ms ts, bool left) {
+    if (below(min_pending_, ts) && below(min_emitted_, ts)) return false;  // no entry that old
+    const pending_key<K> pk{ts, left, key};
+    auto existing = pending_->get(pk);
+    if (!existing) return false;
+    if (existing->emitted()) return true;
+    pending_->remove(pk);
+    return false;
+  }
+
+  // `ts` is below the lower bound `bound` (so nothing of that kind is stored at ts).
+  static bool below(timestamp_ms bound, timestamp_ms ts) { return bound != unknown && ts < bound; }
+  // Stream time after which no partner of a record at ts can arrive: ts + before + after + grace.
+  timestamp_ms span() const { return before_ + after_ + grace_; }
+
+  void emit_closed(timestamp_ms now) {
+    emit_unmatched(now);
+    prune_emitted(now);
   }
 
   // Forwards the unmatched records whose windows have closed, oldest first.
-  void emit_closed(timestamp_ms now) {
+  void emit_unmatched(timestamp_ms now) {
     if (min_pending_ == none) return;
     if (min_pending_ != unknown && min_pending_ + min_ahead() + grace_ >= now) return;
     std::vector<std::pair<pending_key<K>, pending_values<V1, V2>>> due;
@@ -182,6 +211,7 @@ class stream_stream_join_node final : public node_base, public output<K, R> {
         next_min = std::min(next_min, ts);
         return false;
       }
+      if (pending_emitted_marker(vb)) return true;  // emitted already
       if (!closed(kb[8] == '\0', ts, now)) {
         next_min = std::min(next_min, ts);
         return true;
@@ -194,7 +224,12 @@ class stream_stream_join_node final : public node_base, public output<K, R> {
     });
     min_pending_ = next_min;
     for (auto& [k, v] : due) {
-      pending_->remove(k);
+      if (k.timestamp + span() < now) {
+        pending_->remove(k);  // no partner can arrive any more: no marker needed
+      } else {
+        pending_->put(k, pending_values<V1, V2>{});
+        if (min_emitted_ != unknown) min_emitted_ = std::min(min_emitted_, k.timestamp);
+      }
       for (auto& l : v.left) {
         R joined = call_joiner<M, R>(joiner_, &l, static_cast<const V2*>(nullptr));
         this->forward(record<K, R>{k.key, std::move(joined), k.timestamp, {}});
@@ -208,6 +243,31 @@ class stream_stream_join_node final : public node_base, public output<K, R> {
     }
   }
 
+  // Deletes the "emitted" markers no partner can reach any more (ts + span() < now).
+  void prune_emitted(timestamp_ms now) {
+    if (min_emitted_ == none) return;
+    if (min_emitted_ != unknown && min_emitted_ + span() >= now) return;
+    std::vector<pending_key<K>> obsolete;
+    timestamp_ms next_min = none;
+    std::string from;  // every marker timestamp is >= min_emitted_ when it is known
+    if (min_emitted_ != unknown) key_layout::append_ts(from, min_emitted_);
+    pending_bytes_->range(from, {}, [&](std::string_view kb, std::string_view vb) {
+      if (kb.size() < 9) throw streams_error("state store '" + cfg_.pending_store + "': malformed key");
+      const timestamp_ms ts = key_layout::read_ts(kb);
+      if (ts + span() >= now) {  // this one and all later ones are still needed
+        next_min = ts;
+        return false;
+      }
+      // Entries with values here are closed, so emit_unmatched just emitted them.
+      if (pending_emitted_marker(vb)) {
+        obsolete.push_back(detail::decode_stored<pending_key_serde<KS>, pending_key<K>>(kb, cfg_.pending_store, "key"));
+      }
+      return true;
+    });
+    min_emitted_ = next_min;
+    for (const auto& k : obsolete) pending_->remove(k);
+  }
+
   J joiner_;
   config cfg_;
   timestamp_ms before_, after_, grace_;
@@ -219,9 +279,11 @@ class stream_stream_join_node final : public node_base, public output<K, R> {
   counter* late_ = nullptr;
   int punctuator_ = -1;
   timestamp_ms expired_at_ = std::numeric_limits<timestamp_ms>::min();
-  // Lower bound of the pending timestamps: `unknown` until the first scan (e.g. after a
-  // restart restored the store), `none` when the store is known to be empty.
+  // Lower bounds of the timestamps of the pending entries with values / of the "emitted"
+  // markers: `unknown` until the first scan (e.g. after a restart restored the store),
+  // `none` when there is known to be none.
   timestamp_ms min_pending_ = unknown;
+  timestamp_ms min_emitted_ = unknown;
   join_port<self, K, V1, true> left_port_{*this};
   join_port<self, K, V2, false> right_port_{*this};
 };
