@@ -68,3 +68,34 @@ TEST(RuntimeConfig, ExactlyOnceIsTheSeamForALaterIssue) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(RuntimeConfig, RejectsOverridesOfTheSettingsTheRuntimeOwns) {
+  for (const char* key : {"partition.assignment.strategy", "enable.auto.commit", "enable.auto.offset.store", "group.id",
+                          "bootstrap.servers"}) {
+    auto c = good();
+    c.consumer_overrides[key] = "x";
+    const auto e = error_of(c);
+    EXPECT_NE(e.find(std::string("consumer_overrides: '") + key + "' is owned by the runtime"), std::string::npos) << e;
+  }
+  auto c = good();
+  c.consumer_overrides["partition.assignment.strategy"] = "cooperative-sticky";
+  EXPECT_NE(error_of(c).find("\"range\" assignor"), std::string::npos) << error_of(c);
+  // Producer: the connection and the consumer-group keys; consumer-only keys mean nothing there.
+  c = good();
+  c.producer_overrides["bootstrap.servers"] = "elsewhere:9092";
+  EXPECT_NE(error_of(c).find("producer_overrides: 'bootstrap.servers'"), std::string::npos) << error_of(c);
+  c = good();
+  c.producer_overrides["enable.auto.offset.store"] = "true";
+  EXPECT_EQ(error_of(c), "");
+  // Tuning and security settings pass.
+  c = good();
+  c.consumer_overrides["fetch.max.bytes"] = "1048576";
+  c.consumer_overrides["security.protocol"] = "plaintext";
+  c.consumer_overrides["auto.offset.reset"] = "latest";
+  c.producer_overrides["message.timeout.ms"] = "60000";
+  EXPECT_EQ(error_of(c), "");
+}
+
+}  // namespace

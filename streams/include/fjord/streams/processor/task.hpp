@@ -24,7 +24,7 @@ class task {
   // REQUIRES: sub < g.subtopologies().size(). `g` must outlive the task.
   task(const graph& g, const subtopology& sub, std::int32_t partition, task_context::services s,
        timestamp_ms wall_clock_now)
-      : graph_(g), sub_(sub), ctx_(task_id{sub.id, partition}, std::move(s), wall_clock_now) {
+      : sub_(sub), ctx_(task_id{sub.id, partition}, std::move(s), wall_clock_now) {
     for (const auto& name : sub_.stores) ctx_.state().open(g.store(name));
     nodes_.resize(g.nodes().size());
     for (int id : sub_.nodes) {
@@ -99,7 +99,6 @@ class task {
   }
 
  private:
-  const graph& graph_;
   subtopology sub_;
   task_context ctx_;
   std::vector<std::unique_ptr<node_base>> nodes_;

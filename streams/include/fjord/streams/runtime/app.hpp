@@ -13,10 +13,11 @@
 // with the wrong partition count (runtime/admin.hpp); it creates the missing internal
 // topics, then starts the threads in the background. A fatal runtime error (a failed
 // delivery, an undecodable record under the fail policy, a broken assignment) is reported
-// once to the error listener, and the whole app stops: state() becomes failed.
+// once to the error listener, and the whole app stops: state() becomes failed and stays
+// failed (stop() moves running → stopping → stopped by compare-and-swap only).
 // stop() is graceful: each thread finishes its current record, commits (stores flushed,
-// output delivered, checkpoints written, offsets committed), leaves the group and closes
-// its tasks.
+// output delivered, offsets committed, then checkpoints written), leaves the group and
+// closes its tasks.
 //
 // Threading: start/stop/run are called from one controlling thread; state(), metrics()
 // and fatal_error() may be read from any thread. Listeners must be set before start(), and
@@ -84,7 +85,7 @@ class app {
           i));
     }
     threads_ = std::move(threads);
-    state_ = app_state::running;
+    state_.store(app_state::running);  // no thread runs yet: nothing else writes state_
     std::lock_guard lock(mu_);  // on_fatal() reads runners_
     for (auto& t : threads_) {
       runners_.emplace_back([this, th = t.get()](std::stop_token st) {
@@ -102,14 +103,16 @@ class app {
       std::lock_guard lock(mu_);
       if (runners_.empty()) return;
     }
-    if (state_.load() == app_state::running) state_ = app_state::stopping;
+    // Compare-and-swap, so a fatal error's `failed` (set by on_fatal on a stream thread at
+    // any time) is never overwritten.
+    transition(app_state::running, app_state::stopping);
     for (auto& r : runners_) r.request_stop();
     for (auto& r : runners_) {
       if (r.joinable()) r.join();
     }
     runners_.clear();
     threads_.clear();  // destroys consumers, producers and any task left
-    if (state_.load() != app_state::failed) state_ = app_state::stopped;
+    transition(app_state::stopping, app_state::stopped);
   }
 
   // start(), then block until `stop` is requested or a fatal error, then stop(). THROWS
@@ -133,12 +136,15 @@ class app {
   }
 
  private:
+  // state_: from → to, only if it still is `from`.
+  void transition(app_state from, app_state to) { state_.compare_exchange_strong(from, to); }
+
   void on_fatal(const std::string& e) {
     {
       std::lock_guard lock(mu_);
       if (fatal_) return;
       fatal_ = e;
-      state_ = app_state::failed;
+      state_.store(app_state::failed);  // final: stop() only moves running/stopping on
       cv_.notify_all();
       // Other threads shut down too (each commits what it did; the failed one does not).
       for (auto& r : runners_) r.request_stop();

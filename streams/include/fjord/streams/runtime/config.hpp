@@ -1,7 +1,8 @@
 // fjord-streams runtime: the application's configuration and its validation.
 //
 // Owns `config` (what an app needs besides its topology) and `validate(config)`, which
-// throws streams_error naming the first bad field. Kafka Streams' names and defaults where
+// throws streams_error naming the first bad field (or the first librdkafka override of a
+// setting the runtime owns). Kafka Streams' names and defaults where
 // it has one (commit.interval.ms = 30000, num.stream.threads = 1, replication.factor = 1
 // for internal topics). Only at-least-once is implemented: exactly_once is accepted by the
 // type (the seam for the later transactions issue) and refused by validate().
@@ -15,6 +16,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "fjord/streams/error.hpp"
 #include "fjord/streams/error_handling.hpp"
@@ -44,10 +46,32 @@ struct config {
   // session timeout gets its tasks back without a rebalance of the others. Must be unique
   // per instance (e.g. the host name). Empty: dynamic members.
   std::string group_instance_id;
-  // Extra librdkafka properties, applied last (they win over the runtime's choices).
+  // Extra librdkafka properties, applied last (they win over the runtime's choices), except
+  // the ones the runtime's contract rests on, which validate() refuses:
+  //   both:      bootstrap.servers (use the field), group.id (application.id is the group),
+  //              enable.auto.commit
+  //   consumer:  partition.assignment.strategy (one task per partition needs "range"),
+  //              enable.auto.offset.store (offsets are committed explicitly, after the
+  //              output is delivered)
+  // The restore consumer takes consumer_overrides too (connection and security settings),
+  // but the restorer forces its own group.id, auto.offset.reset, enable.partition.eof and
+  // offset-commit settings over them (runtime/restorer.hpp).
   std::map<std::string, std::string> consumer_overrides;
   std::map<std::string, std::string> producer_overrides;
 };
+
+// The override keys validate() refuses, with why (runtime-owned settings).
+inline const char* reserved_override_reason(std::string_view key, bool consumer) {
+  if (key == "bootstrap.servers") return "set config.bootstrap_servers instead";
+  if (key == "group.id") return "the consumer group is the topology's application.id";
+  if (key == "enable.auto.commit") return "offsets are committed by the runtime after the output is delivered";
+  if (!consumer) return nullptr;
+  if (key == "partition.assignment.strategy") {
+    return "the runtime needs the \"range\" assignor so every co-partitioned partition of a task goes to one member";
+  }
+  if (key == "enable.auto.offset.store") return "the runtime commits explicit offsets (last processed + 1)";
+  return nullptr;
+}
 
 // Throws streams_error naming the first invalid field.
 inline void validate(const config& c) {
@@ -70,10 +94,11 @@ inline void validate(const config& c) {
   }
   if (c.replication_factor < 1) throw streams_error("config: replication_factor must be at least 1");
   if (c.startup_timeout.count() <= 0) throw streams_error("config: startup_timeout must be positive");
-  for (const auto* overrides : {&c.consumer_overrides, &c.producer_overrides}) {
-    for (const auto& [k, v] : *overrides) {
-      if (k == "group.id" || k == "enable.auto.commit" || k == "bootstrap.servers") {
-        throw streams_error("config: '" + k + "' is owned by the runtime and cannot be overridden");
+  for (const bool consumer : {true, false}) {
+    for (const auto& [k, v] : consumer ? c.consumer_overrides : c.producer_overrides) {
+      if (const char* why = reserved_override_reason(k, consumer)) {
+        throw streams_error(std::string("config: ") + (consumer ? "consumer_overrides" : "producer_overrides") +
+                            ": '" + k + "' is owned by the runtime and cannot be overridden (" + why + ")");
       }
       (void)v;
     }

@@ -6,19 +6,33 @@
 // is left to librdkafka's murmur2_random partitioner, which agrees for keyed records) and
 // never throws: the first delivery failure (or a refused send) is remembered as fatal()
 // and every later commit is refused, so offsets are never committed past lost output.
+// When librdkafka's queue is full, send() serves delivery reports and retries until there
+// is room, the collector is fatal, the thread's stop token (set_stop_token) is requested
+// or delivery_bound() has passed (then fatal). A record given up because of the stop
+// request is not fatal but marks the collector dropped(): its thread commits nothing more.
+//
+// flush() waits until every record sent so far is delivered. Only a delivery failure is
+// fatal; a slow broker is not (librdkafka keeps retrying until message.timeout.ms, then
+// fails the record): flush waits for the queue to empty, a delivery to fail, an
+// `interrupt` stop request (interrupted: nothing delivered is lost, the caller just must
+// not commit), or delivery_bound() = the producer's message.timeout.ms + kDeliveryMargin
+// (fatal: librdkafka should have failed the records by then).
 //
 // Changelog positions: for every changelog partition the collector tracks the offset after
 // the last delivered record (set_changelog_next() seeds it after a restore). After
-// flush() returns true, changelog_next() is the offset a checkpoint may record.
+// flush() returns delivered, changelog_next() is the offset a checkpoint may record.
 //
-// Threading: used by its stream thread only; delivery reports are served inside poll()
-// and flush() on that thread.
+// Threading: used by its stream thread only; delivery reports are served inside poll(),
+// send() and flush() on that thread.
 #pragma once
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <set>
+#include <stop_token>
 #include <string>
 #include <utility>
 
@@ -31,6 +45,15 @@ namespace fjord::streams {
 
 class producer_collector final : public record_collector {
  public:
+  // Added to message.timeout.ms to bound flush() and a queue-full send().
+  static constexpr millis kDeliveryMargin{30'000};
+
+  enum class flush_result {
+    delivered,    // everything sent so far is delivered: commit may proceed
+    failed,       // fatal() is set
+    interrupted,  // stop requested before the queue emptied, or dropped(): do not commit
+  };
+
   producer_collector(const config& cfg, const std::string& client_id, partition_counts counts,
                      std::set<std::string> changelog_topics)
       : counts_(std::move(counts)), changelogs_(changelog_topics.begin(), changelog_topics.end()) {
@@ -47,6 +70,7 @@ class producer_collector final : public record_collector {
     rd_kafka_conf_set_opaque(c.get(), this);
     rd_kafka_conf_set_dr_msg_cb(c.get(), &producer_collector::on_delivery);
     rk_ = rdk::make_client(RD_KAFKA_PRODUCER, std::move(c));
+    delivery_bound_ = message_timeout() + kDeliveryMargin;
   }
 
   producer_collector(const producer_collector&) = delete;
@@ -54,7 +78,7 @@ class producer_collector final : public record_collector {
 
   void send(std::string_view topic, std::optional<std::int32_t> partition, std::optional<std::string_view> key,
             std::optional<std::string_view> value, timestamp_ms timestamp, const header_list& headers) override {
-    if (fatal_) return;  // the app is stopping; nothing more may be committed anyway
+    if (fatal_ || dropped_) return;  // the thread is failing or stopping: nothing more is committed
     topic_.assign(topic);
     std::int32_t p = RD_KAFKA_PARTITION_UA;
     if (partition) {
@@ -75,6 +99,7 @@ class producer_collector final : public record_collector {
     const std::size_t key_len = key ? key->size() : 0;
     void* value_ptr = value ? const_cast<char*>(value->data()) : nullptr;
     const std::size_t value_len = value ? value->size() : 0;
+    const auto deadline = std::chrono::steady_clock::now() + delivery_bound_;
     for (;;) {
       rd_kafka_headers_t* raw_headers = h.get();
       const auto err = rd_kafka_producev(
@@ -85,27 +110,57 @@ class producer_collector final : public record_collector {
         (void)h.release();  // the message owns them now
         return;
       }
-      if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-        rd_kafka_poll(rk_.get(), 50);  // serve delivery reports to make room
-        continue;
+      if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        set_fatal("cannot produce to " + topic_ + "-" + std::to_string(p) + ": " + rdk::err_str(err));
+        return;
       }
-      set_fatal("cannot produce to " + topic_ + "-" + std::to_string(p) + ": " + rdk::err_str(err));
-      return;
+      rd_kafka_poll(rk_.get(), 50);  // serve delivery reports to make room
+      if (fatal_) return;            // a delivery failed meanwhile: nothing more is committed
+      if (stop_.stop_requested()) {
+        dropped_ = true;  // the thread is stopping: give the record up, commit nothing more
+        return;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        set_fatal("cannot produce to " + topic_ + "-" + std::to_string(p) + ": producer queue still full after " +
+                  std::to_string(delivery_bound_.count()) + " ms");
+        return;
+      }
     }
   }
 
   // Serves delivery reports without blocking.
   void poll() { rd_kafka_poll(rk_.get(), 0); }
 
-  // Waits until every record sent so far is delivered (or failed). True when all were
-  // delivered and nothing failed.
-  bool flush(millis timeout) {
-    const auto err = rd_kafka_flush(rk_.get(), static_cast<int>(timeout.count()));
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR && !fatal_) {
-      set_fatal("producer flush did not complete within " + std::to_string(timeout.count()) + " ms: " + rdk::err_str(err));
+  // Waits until every record sent so far is delivered, a delivery fails, `interrupt` is
+  // requested or delivery_bound() passes (fatal); see the header comment.
+  flush_result flush(const std::stop_token& interrupt = {}) {
+    const auto deadline = std::chrono::steady_clock::now() + delivery_bound_;
+    for (;;) {
+      const auto err = rd_kafka_flush(rk_.get(), static_cast<int>(kFlushSlice.count()));
+      if (fatal_) return flush_result::failed;
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return dropped_ ? flush_result::interrupted : flush_result::delivered;
+      if (interrupt.stop_requested()) return flush_result::interrupted;
+      if (std::chrono::steady_clock::now() >= deadline) {
+        set_fatal("producer flush: " + std::to_string(rd_kafka_outq_len(rk_.get())) + " records still undelivered after " +
+                  std::to_string(delivery_bound_.count()) + " ms (message.timeout.ms + " +
+                  std::to_string(kDeliveryMargin.count()) + " ms)");
+        return flush_result::failed;
+      }
     }
-    return !fatal_;
   }
+
+  // Waits at most `timeout` for outstanding deliveries, without judging the outcome (for
+  // shutdown after the last commit: nothing depends on these records any more).
+  void drain(millis timeout) { (void)rd_kafka_flush(rk_.get(), static_cast<int>(timeout.count())); }
+
+  // The stop request send() honours while librdkafka's queue is full.
+  void set_stop_token(std::stop_token stop) { stop_ = std::move(stop); }
+
+  // A record was given up at shutdown (queue full, stop requested): commit nothing more.
+  bool dropped() const { return dropped_; }
+
+  // message.timeout.ms of the producer + kDeliveryMargin.
+  millis delivery_bound() const { return delivery_bound_; }
 
   const std::optional<std::string>& fatal() const { return fatal_; }
 
@@ -143,12 +198,28 @@ class producer_collector final : public record_collector {
     if (!fatal_) fatal_ = std::move(why);
   }
 
+  static constexpr millis kFlushSlice{100};
+
+  // The producer's effective message.timeout.ms (librdkafka default 300000).
+  millis message_timeout() const {
+    char buf[64];
+    std::size_t size = sizeof buf;
+    if (rd_kafka_conf_get(rd_kafka_conf(rk_.get()), "message.timeout.ms", buf, &size) == RD_KAFKA_CONF_OK) {
+      const long long ms = std::atoll(buf);
+      if (ms > 0) return millis{ms};
+    }
+    return millis{300'000};
+  }
+
   partition_counts counts_;
   std::set<std::string, std::less<>> changelogs_;
   rdk::client rk_;
   std::string topic_;  // NUL-terminated copy of the topic being sent to
   std::map<std::pair<std::string, std::int32_t>, std::int64_t> changelog_next_;
   std::optional<std::string> fatal_;
+  std::stop_token stop_;
+  bool dropped_ = false;
+  millis delivery_bound_{0};
 };
 
 }  // namespace fjord::streams

@@ -1,15 +1,24 @@
 // fjord-streams runtime: rebuilds a task's logged stores from their changelog topics.
 //
-// Owns one assign()-only consumer per stream thread (no group: it never commits). For each
-// logged store of a newly assigned task: read the changelog partition's [log start, end)
-// at restore start, decide with plan_restore() (planning.hpp) whether the checkpointed
-// offset is reusable or the store must be wiped, then apply every record up to that end
-// offset through state_manager::restore(). Progress goes to the restore listener and to
+// Owns one assign()-only consumer per stream thread (no group: it never commits). Its
+// properties: config.consumer_overrides (connection, security, fetch tuning) except the
+// group-membership keys (partition.assignment.strategy, group.instance.id), then forced
+// over them what a restore relies on: group.id = its client id, auto.offset.reset =
+// earliest, enable.partition.eof = true, enable.auto.commit = false,
+// enable.auto.offset.store = false (see restore_properties()). Its main queue is
+// redirected to the consumer queue (rd_kafka_poll_set_consumer), so every poll serves
+// both.
+//
+// For each logged store of a newly assigned task: read the changelog partition's
+// [log start, end) at restore start, decide with plan_restore() (planning.hpp) whether
+// the checkpointed offset is reusable or the store must be wiped, then apply every record
+// up to that end offset through state_manager::restore(). Progress goes to the restore listener and to
 // the metrics restore-records (counter) / restore-total (gauge), tagged task=,store=.
 // The end is detected by offset or by the partition-EOF event (offsets may have gaps:
 // compaction, and our broker's internal raft entries).
 //
-// Errors come back as values (error_kind::broker / store); restore() never throws.
+// Errors come back as values (error_kind::broker / store; a failed assign or unassign of
+// the changelog partition included); restore() never throws.
 // Threading: used by its stream thread only, between polls of the main consumer.
 #pragma once
 
@@ -32,20 +41,28 @@ class restorer {
  public:
   restorer(const config& cfg, const std::string& client_id, streams::metrics& m, const listeners& l)
       : cfg_(cfg), metrics_(m), listeners_(l) {
+    rk_ = rdk::make_client(RD_KAFKA_CONSUMER, rdk::make_conf(restore_properties(cfg, client_id)));
+    rd_kafka_poll_set_consumer(rk_.get());
+  }
+
+  // The restore consumer's librdkafka properties (see the header comment).
+  static std::map<std::string, std::string> restore_properties(const config& cfg, const std::string& client_id) {
     std::map<std::string, std::string> props{
         {"bootstrap.servers", cfg.bootstrap_servers},
         {"client.id", client_id},
-        {"group.id", client_id},  // required by librdkafka's consumer; never joined (assign only)
-        {"enable.auto.commit", "false"},
-        {"enable.auto.offset.store", "false"},
-        {"enable.partition.eof", "true"},
-        {"auto.offset.reset", "earliest"},
     };
     for (const auto& [k, v] : cfg.consumer_overrides) {
       if (k != "partition.assignment.strategy" && k != "group.instance.id") props[k] = v;
     }
-    rk_ = rdk::make_client(RD_KAFKA_CONSUMER, rdk::make_conf(props));
+    props["group.id"] = client_id;  // required by librdkafka's consumer; never joined (assign only)
+    props["enable.auto.commit"] = "false";
+    props["enable.auto.offset.store"] = "false";
+    props["enable.partition.eof"] = "true";   // the end of a changelog is detected by EOF too
+    props["auto.offset.reset"] = "earliest";  // a start below the log start restores from it
+    return props;
   }
+
+  rd_kafka_t* handle() const { return rk_.get(); }
 
   restorer(const restorer&) = delete;
   restorer& operator=(const restorer&) = delete;
@@ -100,10 +117,16 @@ class restorer {
     if (auto e = rd_kafka_assign(rk_.get(), list.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return error{error_kind::broker, "restore " + topic + ": assign: " + rdk::err_str(e)};
     }
-    struct unassign_on_exit {
-      rd_kafka_t* rk;
-      ~unassign_on_exit() { rd_kafka_assign(rk, nullptr); }
-    } guard{rk_.get()};
+    auto r = read_assigned(t, store, topic, p, end, prog, restored_metric, stop);
+    if (auto e = rd_kafka_assign(rk_.get(), nullptr); e != RD_KAFKA_RESP_ERR_NO_ERROR && r.ok()) {
+      return error{error_kind::broker, "restore " + topic + ": unassign: " + rdk::err_str(e)};
+    }
+    return r;
+  }
+
+  result<bool> read_assigned(task& t, const std::string& store, const std::string& topic, std::int32_t p,
+                             std::int64_t end, restore_progress& prog, counter& restored_metric,
+                             const std::stop_token& stop) {
     auto last_progress = std::chrono::steady_clock::now();
     for (;;) {
       if (stop.stop_requested()) return error{error_kind::broker, "restore of " + topic + " interrupted by shutdown"};

@@ -21,19 +21,33 @@
 // thread stops or fails mid-turn. Positions move only when a record is processed, so a
 // commit never passes a buffered, unprocessed record.
 //
-// commit() is the at-least-once sequence: flush every task (stores) → flush the producer
-// (every send delivered, changelog positions known) → write checkpoints (store → next
-// changelog offset) → commit consumed offsets (last processed + 1) synchronously. A
-// delivery failure or a task error is fatal: reported once, nothing more is committed,
-// checkpoints of this thread's tasks are removed (their stores may hold uncommitted
-// writes; next start restores them from the changelog), the thread leaves the group.
+// commit() is the at-least-once sequence, in Kafka Streams' order: flush every task
+// (stores) → flush the producer (every send delivered, changelog positions known; only a
+// failed delivery is fatal, a slow broker is waited for up to message.timeout.ms + a
+// margin, producer_collector.hpp) → commit consumed offsets (last processed + 1)
+// synchronously → only if that commit succeeded, write checkpoints (store → next
+// changelog offset). A checkpoint therefore never runs ahead of the committed offsets; a
+// lagging one is safe (restore replays idempotent puts). A failed offset commit (stale
+// generation, unknown member, fenced instance, rebalance in progress, ...) is not fatal
+// (whoever owns the partitions next reprocesses from the last commit) but removes the
+// committed tasks' checkpoints, so a restart on this disk restores them from the
+// changelog. The periodic commit gives up (commits nothing) when a stop is requested
+// while it waits for the producer; the final commit at shutdown waits. A delivery
+// failure, a task error (std::exception or anything else thrown by user code, the
+// rebalance callback included) or a failed assign is fatal: reported once, nothing more
+// is committed, checkpoints of this thread's tasks are removed (their stores may hold
+// uncommitted writes; next start restores them from the changelog), the thread leaves the
+// group. Nothing escapes run().
 //
 // Rebalances (eager, assignor "range"): on revoke, drop the revoked tasks' buffers (and
-// resume what they had paused), commit() the tasks and close them; on assign, create the
-// tasks (restored and initialised by the loop, outside the callback; records fetched for
-// them meanwhile wait in their buffers). Tasks are recreated on every rebalance; local
-// state survives in RocksDB and is reused through the checkpoint, so a re-assigned task
-// restores only past it.
+// resume what they had paused), commit() the tasks and close them — unless the
+// assignment was lost (rd_kafka_assignment_lost: session timeout, fenced, ...): then
+// nothing is committed and the tasks are closed uncleanly (checkpoints removed; another
+// member may already own them). On assign, create the tasks (restored and initialised by
+// the loop, outside the callback; records fetched for them meanwhile wait in their
+// buffers). Every rd_kafka_assign result is checked (an error is fatal). Tasks are
+// recreated on every rebalance; local state survives in RocksDB and is reused through
+// the checkpoint, so a re-assigned task restores only past it.
 //
 // Threading: every member is used by the thread running run() only; the rebalance
 // callback runs inside rd_kafka_consumer_poll / rd_kafka_consumer_close on that thread.
@@ -117,9 +131,43 @@ class stream_thread {
 
   const std::string& name() const { return name_; }
 
-  // The thread body: returns when `stop` is requested or after a fatal error.
-  void run(std::stop_token stop) {
+  // The thread body: returns when `stop` is requested or after a fatal error. Never
+  // throws: anything thrown is a fatal error.
+  void run(std::stop_token stop) noexcept {
     stop_ = stop;
+    collector_.set_stop_token(stop);
+    guarded("stream thread", [&] { loop(stop); });
+    // Graceful: commit everything (unless failed), then leave the group; the revoke
+    // callback inside consumer_close closes the tasks.
+    guarded("stream thread shutdown", [&] {
+      if (!failed_) commit(all_task_ids());
+    });
+    rd_kafka_consumer_close(consumer_.get());
+    guarded("stream thread shutdown", [&] {
+      close_all_tasks(!failed_);
+      if (!failed_) collector_.drain(millis{10'000});
+    });
+  }
+
+ private:
+  // Runs f; whatever it throws becomes fail("<what>: ..."). Never throws (fail() itself
+  // allocates: if even that throws, the thread is marked failed without a report).
+  template <class F>
+  void guarded(const char* what, F&& f) noexcept {
+    try {
+      try {
+        f();
+      } catch (const std::exception& e) {
+        fail(std::string(what) + ": " + e.what());
+      } catch (...) {
+        fail(std::string("unknown exception in ") + what);
+      }
+    } catch (...) {
+      failed_ = true;
+    }
+  }
+
+  void loop(std::stop_token stop) {
     rdk::partition_list topics = rdk::make_list();
     for (const auto& [t, sub] : sub_of_) rd_kafka_topic_partition_list_add(topics.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
     if (auto e = rd_kafka_subscribe(consumer_.get(), topics.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -134,19 +182,12 @@ class stream_thread {
       if (collector_.fatal()) fail(*collector_.fatal());
       punctuate_wall_clock();
       if (std::chrono::steady_clock::now() - last_commit >= s_.cfg.commit_interval) {
-        commit(all_task_ids());
+        commit(all_task_ids(), stop);  // gives up if a stop is requested meanwhile
         last_commit = std::chrono::steady_clock::now();
       }
     }
-    // Graceful: commit everything (unless failed), then leave the group; the revoke
-    // callback inside consumer_close closes the tasks.
-    if (!failed_) commit(all_task_ids());
-    rd_kafka_consumer_close(consumer_.get());
-    close_all_tasks(!failed_);
-    if (!failed_) collector_.flush(millis{10'000});
   }
 
- private:
   using buffer_t = partition_group<rdk::message>;
   struct task_entry {
     std::unique_ptr<task> t;
@@ -265,6 +306,10 @@ class stream_thread {
     } catch (const std::exception& ex) {
       fail("task " + id.str() + ": " + ex.what());
       return;
+    } catch (...) {
+      fail("unknown exception in task " + id.str() + " processing " + std::string(r.topic) + "-" + std::to_string(r.partition) +
+           "@" + std::to_string(r.offset));
+      return;
     }
     e.positions[sub->first] = m.offset + 1;
   }
@@ -292,57 +337,112 @@ class stream_thread {
       } catch (const std::exception& ex) {
         fail("task " + id.str() + " punctuator: " + ex.what());
         return;
+      } catch (...) {
+        fail("unknown exception in task " + id.str() + " punctuator");
+        return;
       }
     }
   }
 
   // ---- commit ----------------------------------------------------------------------
-  // flush stores → flush producer → checkpoints → commit offsets. False if anything failed.
-  bool commit(const std::vector<task_id>& ids) {
+  // flush stores → flush producer → commit offsets → (commit succeeded) checkpoints.
+  // True when the tasks' progress is committed and checkpointed; false when anything failed
+  // (fatal), the producer flush was interrupted by `interrupt`, or the offset commit failed
+  // (then the tasks' checkpoints are removed).
+  bool commit(const std::vector<task_id>& ids, const std::stop_token& interrupt = {}) {
     if (failed_) return false;
+    std::vector<task_id> ready;
+    for (const auto& id : ids) {
+      if (auto it = tasks_.find(id); it != tasks_.end() && it->second.ready) ready.push_back(id);
+    }
     try {
-      for (const auto& id : ids) {
-        if (auto it = tasks_.find(id); it != tasks_.end() && it->second.ready) it->second.t->flush();
-      }
+      for (const auto& id : ready) tasks_.at(id).t->flush();
     } catch (const std::exception& e) {
       fail(std::string("flushing stores: ") + e.what());
       return false;
-    }
-    if (!collector_.flush(s_.cfg.commit_interval + millis{30'000})) {
-      fail(*collector_.fatal());
+    } catch (...) {
+      fail("unknown exception in flushing stores");
       return false;
     }
+    switch (collector_.flush(interrupt)) {
+      case producer_collector::flush_result::delivered:
+        break;
+      case producer_collector::flush_result::failed:
+        fail(*collector_.fatal());
+        return false;
+      case producer_collector::flush_result::interrupted:
+        return false;  // stopping: records undelivered (or dropped), so commit nothing
+    }
     rdk::partition_list offsets = rdk::make_list();
+    for (const auto& id : ready) {
+      for (const auto& [topic, next] : tasks_.at(id).positions) {
+        rd_kafka_topic_partition_list_add(offsets.get(), topic.c_str(), id.partition)->offset = next;
+      }
+    }
+    if (offsets->cnt > 0) {
+      const auto err = rd_kafka_commit(consumer_.get(), offsets.get(), 0);
+      if (!offset_commit_succeeded(err)) {
+        if (err == RD_KAFKA_RESP_ERR__FATAL) {
+          fail("offset commit failed: " + fatal_consumer_error());
+          return false;
+        }
+        // Rebalance in progress / stale generation / unknown member / fenced: the records
+        // are processed again by whoever gets the partitions (at-least-once). Not fatal, but
+        // the stores now hold writes past the committed offsets: no checkpoint may claim
+        // them (a restart here restores from the changelog).
+        std::fprintf(stderr, "fjord-streams %s: offset commit failed: %s; checkpoints of %zu task(s) removed\n",
+                     name_.c_str(), rdk::err_str(err).c_str(), ready.size());
+        remove_checkpoints(ready);
+        return false;
+      }
+    }
     try {
-      for (const auto& id : ids) {
-        auto it = tasks_.find(id);
-        if (it == tasks_.end() || !it->second.ready) continue;
-        task& t = *it->second.t;
+      for (const auto& id : ready) {
+        task& t = *tasks_.at(id).t;
         std::map<std::string, std::int64_t> cp;
         for (const auto& store : t.state().logged_stores()) {
           const auto topic = state_manager::changelog_topic(s_.g.application_id(), store);
           if (auto next = collector_.changelog_next(topic, id.partition)) cp[store] = *next;
         }
         t.state().checkpoint(cp);
-        for (const auto& [topic, next] : it->second.positions) {
-          rd_kafka_topic_partition_list_add(offsets.get(), topic.c_str(), id.partition)->offset = next;
-        }
         update_store_metrics(t);
       }
     } catch (const std::exception& e) {
       fail(std::string("writing checkpoints: ") + e.what());
       return false;
-    }
-    if (offsets->cnt > 0) {
-      const auto err = rd_kafka_commit(consumer_.get(), offsets.get(), 0);
-      if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
-        // Rebalance in progress / stale generation: the records are processed again by
-        // whoever gets the partition (at-least-once). Not fatal.
-        std::fprintf(stderr, "fjord-streams %s: offset commit failed: %s\n", name_.c_str(), rdk::err_str(err).c_str());
-      }
+    } catch (...) {
+      fail("unknown exception in writing checkpoints");
+      return false;
     }
     update_lag();
     return true;
+  }
+
+ public:
+  // rd_kafka_commit's result: success (nothing to commit counts as success).
+  static bool offset_commit_succeeded(rd_kafka_resp_err_t err) {
+    return err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET;
+  }
+
+ private:
+  std::string fatal_consumer_error() {
+    char buf[512];
+    const auto code = rd_kafka_fatal_error(consumer_.get(), buf, sizeof buf);
+    return code == RD_KAFKA_RESP_ERR_NO_ERROR ? std::string("fatal consumer error") : rdk::err_str(code) + ": " + buf;
+  }
+
+  // Removes the checkpoints of `ids` (their stores may be ahead of the committed offsets).
+  // A checkpoint that cannot be removed would let a restart trust such a store: fatal.
+  void remove_checkpoints(const std::vector<task_id>& ids) {
+    for (const auto& id : ids) {
+      auto it = tasks_.find(id);
+      if (it == tasks_.end()) continue;
+      try {
+        it->second.t->state().remove_checkpoint();
+      } catch (const std::exception& e) {
+        fail("task " + id.str() + ": " + e.what());
+      }
+    }
   }
 
   void update_store_metrics(task& t) {
@@ -394,6 +494,9 @@ class stream_thread {
       } catch (const std::exception& ex) {
         fail("task " + id.str() + " init: " + ex.what());
         return;
+      } catch (...) {
+        fail("unknown exception in task " + id.str() + " init");
+        return;
       }
       e.ready = true;
     }
@@ -416,16 +519,19 @@ class stream_thread {
   }
 
   // clean: the tasks were committed and checkpointed. Otherwise their checkpoints are
-  // removed so the next owner on this disk restores them from the changelog.
+  // removed so the next owner on this disk restores them from the changelog (a checkpoint
+  // that cannot be removed is fatal; other close errors are logged).
   void close_tasks(const std::vector<task_id>& ids, bool clean) {
+    if (!clean) remove_checkpoints(ids);
     for (const auto& id : ids) {
       auto it = tasks_.find(id);
       if (it == tasks_.end()) continue;
       try {
-        if (!clean) it->second.t->state().remove_checkpoint();
         it->second.t->close();
       } catch (const std::exception& e) {
         std::fprintf(stderr, "fjord-streams %s: closing task %s: %s\n", name_.c_str(), id.str().c_str(), e.what());
+      } catch (...) {
+        std::fprintf(stderr, "fjord-streams %s: closing task %s: unknown exception\n", name_.c_str(), id.str().c_str());
       }
       tasks_.erase(it);
     }
@@ -433,14 +539,26 @@ class stream_thread {
   void close_all_tasks(bool clean) { close_tasks(all_task_ids(), clean); }
 
   // ---- rebalance -------------------------------------------------------------------
+  // Called by librdkafka (C code): nothing may propagate out of it.
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
-                           void* opaque) {
+                           void* opaque) noexcept {
     auto* self = static_cast<stream_thread*>(opaque);
-    try {
-      self->rebalance(rk, err, parts);
-    } catch (const std::exception& e) {
-      self->fail(std::string("rebalance: ") + e.what());
-      rd_kafka_assign(rk, nullptr);
+    bool threw = false;
+    self->guarded("rebalance", [&] {
+      try {
+        self->rebalance(rk, err, parts);
+      } catch (...) {
+        threw = true;
+        throw;
+      }
+    });
+    if (threw) {
+      // Give up the partitions the callback did not get to handle (failed: nothing more is
+      // committed, the thread stops).
+      if (auto e = rd_kafka_assign(rk, nullptr); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        std::fprintf(stderr, "fjord-streams %s: unassign after a failed rebalance: %s\n", self->name_.c_str(),
+                     rdk::err_str(e).c_str());
+      }
     }
   }
 
@@ -449,7 +567,10 @@ class stream_thread {
     for (int i = 0; i < parts->cnt; ++i) tps.push_back({parts->elems[i].topic, parts->elems[i].partition});
     const task_assignment a = tasks_for(s_.g, tps);
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-      rd_kafka_assign(rk, parts);
+      if (auto e = rd_kafka_assign(rk, parts); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        fail("assign failed: " + rdk::err_str(e));
+        return;
+      }
       if (!a.problems.empty()) {
         fail(a.problems.front());
         return;
@@ -460,6 +581,9 @@ class stream_thread {
     }
     // Revoke (or an error): drop what the revoked tasks fetched but did not process (never
     // committed: positions are last processed + 1), commit what they did, give them up.
+    // A lost assignment (session timeout, fenced, ...) is not ours to commit: another
+    // member may own the partitions already; close the tasks uncleanly instead.
+    const bool lost = rd_kafka_assignment_lost(rk) != 0;
     std::vector<task_id> revoked;
     std::vector<topic_partition> paused;
     for (const auto& id : a.tasks) {
@@ -469,12 +593,18 @@ class stream_thread {
       for (auto& tp : it->second.buffered.clear()) paused.push_back(std::move(tp));
     }
     set_paused(paused, false);  // a pause must not outlive the assignment
-    const bool clean = commit(revoked);
+    if (lost) {
+      std::fprintf(stderr, "fjord-streams %s: assignment lost; %zu task(s) closed without committing\n", name_.c_str(),
+                   revoked.size());
+    }
+    const bool clean = !lost && commit(revoked);
     for (const auto& id : revoked) {
       for (const auto& topic : subs_[static_cast<std::size_t>(id.subtopology)].source_topics) lag_gauge(topic, id.partition).set(0);
     }
     close_tasks(revoked, clean);
-    rd_kafka_assign(rk, nullptr);
+    if (auto e = rd_kafka_assign(rk, nullptr); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      fail("unassign failed: " + rdk::err_str(e));
+    }
     listeners::call(s_.l.on_rebalance, std::vector<task_id>{}, revoked);
   }
 

@@ -12,7 +12,8 @@
 // Written atomically: write `<file>.tmp`, fsync it, rename over the file, fsync the
 // directory. read() returns nullopt when the file is absent or is not exactly this format
 // (wrong version, bad count, malformed line, duplicate store): callers treat that as "no
-// checkpoint", which is always safe (restore from the beginning).
+// checkpoint", which is always safe (restore from the beginning). remove() deletes the file
+// durably (unlink, then fsync the directory).
 #pragma once
 
 #include <fcntl.h>
@@ -30,6 +31,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "fjord/streams/error.hpp"
 
@@ -104,6 +106,15 @@ inline void write(const std::filesystem::path& file, const offsets& entries) {
   std::filesystem::rename(tmp, file, ec);
   if (ec) throw streams_error("checkpoint: rename to " + file.string() + ": " + ec.message());
   detail::fsync_path(file.parent_path(), O_RDONLY | O_DIRECTORY);
+}
+
+// Deletes `file` (absent: nothing to do) and fsyncs its directory, so the removal survives
+// a crash. Throws streams_error on I/O failure.
+inline void remove(const std::filesystem::path& file) {
+  std::error_code ec;
+  const bool removed = std::filesystem::remove(file, ec);
+  if (ec) throw streams_error("checkpoint: cannot remove " + file.string() + ": " + ec.message());
+  if (removed) detail::fsync_path(file.parent_path(), O_RDONLY | O_DIRECTORY);
 }
 
 }  // namespace fjord::streams::checkpoint_file

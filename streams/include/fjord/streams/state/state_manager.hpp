@@ -208,12 +208,14 @@ class state_manager {
     write_checkpoint();
   }
 
-  // Deletes the checkpoint file (and forgets its entries): a crash before the next
-  // checkpoint() then wipes the persistent logged stores on reopen (exactly-once mode).
+  // Deletes the checkpoint file durably (and forgets its entries): a crash before the next
+  // checkpoint() then wipes the persistent logged stores on reopen. The runtime calls it
+  // when a task's local state may be ahead of its committed progress (fatal error, lost
+  // assignment, failed offset commit). Throws streams_error when the file cannot be
+  // removed or the directory not synced (the entries are forgotten either way).
   void remove_checkpoint() {
     offsets_.clear();
-    std::error_code ec;
-    std::filesystem::remove(checkpoint_path(), ec);
+    checkpoint_file::remove(checkpoint_path());
   }
 
   // Empties a store: persistent stores lose their files (and checkpoint entry) and are
