@@ -330,7 +330,7 @@ class stream {
     if (n.name.empty()) throw streams_error("a repartition topic needs a name");
     if (n.partitions && *n.partitions <= 0) throw streams_error("repartition " + n.name + ": partitions must be positive");
     const std::string topic_name = g_->application_id() + "-" + n.name + "-repartition";
-    g_->add_internal_topic({topic_name, internal_topic::kind::repartition, n.partitions});
+    g_->add_internal_topic({topic_name, internal_topic::kind::repartition, n.partitions, -1, {}});
     add_sink<KS, VS>(topic_name, "repartition(" + n.name + ")");
     return from_topic<KS, VS>(g_, topic_name, {});
   }
