@@ -15,7 +15,6 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -29,6 +28,8 @@
 #include <thread>
 
 #include <fjord/streams.hpp>
+
+#include "common/cpu_time.hpp"
 
 namespace examples {
 
@@ -59,12 +60,6 @@ inline json metrics_json(const fs::metrics& m) {
   json out = json::object();
   for (const auto& v : m.snapshot()) out[v.tags.empty() ? v.name : v.name + "{" + v.tags + "}"] = v.value;
   return out;
-}
-
-inline double cpu_seconds() {
-  rusage u{};
-  ::getrusage(RUSAGE_SELF, &u);
-  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 [[noreturn]] inline void usage(const std::string& program, const std::string& why) {

@@ -7,14 +7,13 @@
 // events / cpu_seconds is events per second per core used, the NEXMark definition.
 #pragma once
 
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdint>
 #include <string>
 
 #include <fjord/streams.hpp>
 
+#include "common/cpu_time.hpp"
 #include "nexmark/generator.hpp"
 #include "nexmark/queries.hpp"
 
@@ -27,13 +26,6 @@ struct run_result {
   double cpu_seconds = 0;
   double events_per_core_second() const { return cpu_seconds > 0 ? double(events) / cpu_seconds : 0; }
 };
-
-inline double process_cpu_seconds() {
-  rusage u{};
-  ::getrusage(RUSAGE_SELF, &u);
-  auto secs = [](const timeval& tv) { return double(tv.tv_sec) + double(tv.tv_usec) / 1e6; };
-  return secs(u.ru_utime) + secs(u.ru_stime);
-}
 
 // Runs `query` ("q0" …) over `count` generated events. Throws streams_error for an
 // unknown query.
@@ -50,7 +42,7 @@ inline run_result run_in_process(std::string_view query, std::uint64_t count, ge
   const std::string out_topic = "nexmark-" + std::string(query);
 
   const auto wall0 = std::chrono::steady_clock::now();
-  const double cpu0 = process_cpu_seconds();
+  const double cpu0 = examples::cpu_seconds();
   while (g.next_into(e)) {
     value.clear();
     event_serde::encode(e, value);
@@ -59,7 +51,7 @@ inline run_result run_in_process(std::string_view query, std::uint64_t count, ge
   // Close the last windows: stream time past every window end + grace.
   td.advance_stream_time(g.watermark() + 3'600'000);
   run_result r;
-  r.cpu_seconds = process_cpu_seconds() - cpu0;
+  r.cpu_seconds = examples::cpu_seconds() - cpu0;
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   r.events = count;
   r.outputs = td.written_count(out_topic);

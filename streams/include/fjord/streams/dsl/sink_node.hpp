@@ -20,6 +20,24 @@ struct is_optional : std::false_type {};
 template <class T>
 struct is_optional<std::optional<T>> : std::true_type {};
 
+// Encodes `v` with VS into `buf` (cleared first) and returns the bytes, or nullopt for a
+// Kafka null: std::nullopt of a std::optional<V> written with V's serde, or a value a
+// nullable serde calls null.
+template <class VS, class V>
+std::optional<std::string_view> encode_value(const V& v, std::string& buf) {
+  buf.clear();
+  if constexpr (is_optional<V>::value && !serde_is_nullable_v<VS>) {
+    if (!v) return std::nullopt;
+    VS::encode(*v, buf);
+  } else if constexpr (serde_is_nullable_v<VS>) {
+    if (VS::is_null(v)) return std::nullopt;
+    VS::encode(v, buf);
+  } else {
+    VS::encode(v, buf);
+  }
+  return std::string_view(buf);
+}
+
 template <class K, class V, class KS, class VS>
 class sink_node final : public node_base, public input<K, V> {
  public:
@@ -32,23 +50,8 @@ class sink_node final : public node_base, public input<K, V> {
 
   void process(record<K, V>&& r) override {
     key_.clear();
-    value_.clear();
     KS::encode(r.key, key_);
-    std::optional<std::string_view> value;
-    if constexpr (is_optional<V>::value && !serde_is_nullable_v<VS>) {
-      if (r.value) {
-        VS::encode(*r.value, value_);
-        value = value_;
-      }
-    } else if constexpr (serde_is_nullable_v<VS>) {
-      if (!VS::is_null(r.value)) {
-        VS::encode(r.value, value_);
-        value = value_;
-      }
-    } else {
-      VS::encode(r.value, value_);
-      value = value_;
-    }
+    const std::optional<std::string_view> value = encode_value<VS>(r.value, value_);
     ctx_->collector().send(topic_, std::nullopt, key_, value, r.timestamp, r.headers);
     records_out_->inc();
   }

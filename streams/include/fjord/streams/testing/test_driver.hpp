@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "fjord/streams/dsl/sink_node.hpp"
 #include "fjord/streams/dsl/topology.hpp"
 #include "fjord/streams/processor/task.hpp"
 
@@ -99,12 +100,7 @@ class test_driver {
     std::string k, v;
     KS::encode(key, k);
     std::optional<std::string> value_bytes;
-    if constexpr (serde_is_nullable_v<VS>) {
-      if (!VS::is_null(value)) VS::encode(value, v), value_bytes = std::move(v);
-    } else {
-      VS::encode(value, v);
-      value_bytes = std::move(v);
-    }
+    if (encode_value<VS>(value, v)) value_bytes = std::move(v);
     pipe_raw(t.name, std::move(k), std::move(value_bytes), ts, std::move(headers));
   }
 
