@@ -4,7 +4,7 @@
 //   <example> --bootstrap HOST:PORT --state-dir DIR [--app-id ID] [--threads N]
 //             [--commit-interval-ms MS] [--session-timeout-ms MS] [--instance-id ID]
 //             [--memory-budget-mb MB] [--on-decode-error fail|skip|dead-letter --dlq TOPIC]
-//             [--exit-when-idle-ms MS]
+//             [--max-task-idle-ms MS] [--exit-when-idle-ms MS]
 //
 // Progress goes to stdout as one JSON object per line — {"event":"running"},
 // {"event":"rebalance",...}, {"event":"restore",...}, {"event":"metrics",...} every second,
@@ -48,6 +48,7 @@ struct run_options {
   std::string on_decode_error = "fail";
   std::string dlq;
   long exit_when_idle_ms = 0;  // 0: run until a signal
+  long max_task_idle_ms = 0;   // config::max_task_idle (-1: never wait)
 };
 
 inline void emit(const json& j) {
@@ -67,7 +68,8 @@ inline json metrics_json(const fs::metrics& m) {
             << "usage: " << program
             << " --bootstrap HOST:PORT --state-dir DIR [--app-id ID] [--threads N] [--commit-interval-ms MS]"
                " [--session-timeout-ms MS] [--instance-id ID] [--memory-budget-mb MB]"
-               " [--on-decode-error fail|skip|dead-letter --dlq TOPIC] [--exit-when-idle-ms MS]\n";
+               " [--on-decode-error fail|skip|dead-letter --dlq TOPIC] [--max-task-idle-ms MS]"
+               " [--exit-when-idle-ms MS]\n";
   std::exit(2);
 }
 
@@ -99,6 +101,7 @@ inline run_options parse_options(int argc, char** argv, const std::string& defau
     else if (flag == "--on-decode-error") o.on_decode_error = value;
     else if (flag == "--dlq") o.dlq = value;
     else if (flag == "--exit-when-idle-ms") o.exit_when_idle_ms = number();
+    else if (flag == "--max-task-idle-ms") o.max_task_idle_ms = number();
     else if (!extra || !extra(flag, value)) usage(program, "unknown flag " + flag);
   }
   if (o.bootstrap.empty()) usage(program, "--bootstrap is required");
@@ -112,6 +115,7 @@ inline fs::config make_config(const run_options& o) {
   cfg.threads = o.threads;
   cfg.state_dir = o.state_dir;
   cfg.commit_interval = fs::millis{o.commit_interval_ms};
+  cfg.max_task_idle = fs::millis{o.max_task_idle_ms};
   cfg.memory_budget_bytes = static_cast<std::size_t>(o.memory_budget_mb) << 20;
   cfg.startup_timeout = fs::millis{15'000};
   cfg.group_instance_id = o.instance_id;

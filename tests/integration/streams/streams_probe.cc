@@ -11,8 +11,14 @@
 //   windowed-count  input (utf8 key, any value) → group_by_key → tumbling 1 min windows,
 //                   grace 1 h → count (store::rocksdb "counts") → output records
 //                   key "<key>@<window start ms>", value the count in decimal (utf8)
+//   final-count     input (utf8 key, any value) → group_by_key → tumbling 1 min windows,
+//                   no grace → count (store::rocksdb "final-counts") → emit_final → output
+//                   records key "<key>@<window start ms>", value the final count (utf8)
 //   passthrough     input (utf8 key, be_i64 value) → output, values unchanged; an 8-byte
 //                   rule makes undecodable input easy to produce (decode-error tests)
+//   join            input (utf8 key and value) joined with the table of input2 (utf8 key and
+//                   value; store::rocksdb "table") → output value "<stream value>|<table value>"
+//                   (inner join: a stream record whose key is not in the table yet is dropped)
 //   copartition     input and input2 merged → output (both must be co-partitioned)
 //   repartition-count  input (utf8 key and value) → rekey by value through the repartition
 //                   topic "<app>-by-value-repartition" (--repartition-partitions N, default:
@@ -49,6 +55,18 @@ void build(fs::topology& t, const probe_options& o) {
           return std::pair<std::string, std::string>{k.key + "@" + std::to_string(k.start), std::to_string(n)};
         })
         .to(out);
+  } else if (o.mode == "final-count") {
+    const str_topic in{o.input}, out{o.output};
+    t.stream(in)
+        .group_by_key()
+        .windowed_by(fs::tumbling(std::chrono::minutes(1)).no_grace())
+        .emit_final()
+        .count(fs::store::rocksdb{"final-counts"})
+        .to_stream()
+        .map([](const fs::windowed<std::string>& k, std::int64_t n) {
+          return std::pair<std::string, std::string>{k.key + "@" + std::to_string(k.start), std::to_string(n)};
+        })
+        .to(out);
   } else if (o.mode == "passthrough") {
     const fs::topic<std::string, std::int64_t, fs::utf8, fs::be_i64> in{o.input}, out{o.output};
     t.stream(in).to(out);
@@ -62,6 +80,12 @@ void build(fs::topology& t, const probe_options& o) {
         .group_by_key()
         .count(fs::store::rocksdb{"value-counts"})
         .to_stream()
+        .to(out);
+  } else if (o.mode == "join") {
+    const str_topic a{o.input}, b{o.input2}, out{o.output};
+    t.stream(a)
+        .join(t.table(b, fs::store::rocksdb{"table"}),
+              [](const std::string& s, const std::string& v) { return s + "|" + v; })
         .to(out);
   } else if (o.mode == "copartition") {
     const str_topic a{o.input}, b{o.input2}, out{o.output};

@@ -396,6 +396,78 @@ def restart_reuses_local_state(tools):
         reader.close()
 
 
+def stream_time_survives_restart(tools):
+    """Emit-final windows (1 min, no grace) stay closed across a restart: the task's stream
+    time is committed with its offsets and read back on assignment. Run 1 closes window w0
+    (a record in w1 moves stream time past w0's end) and stops cleanly. A record for w0 then
+    arrives late, followed by one in w2. Run 2 (fresh state dir: the stream time can only
+    come from the committed offsets) must drop the late record (late-records-dropped = 1)
+    and emit w1 once; w0 must not be emitted a second time. Without the committed stream
+    time, run 2 would start with no stream time, count the late record into a new w0 and
+    emit "a@w0" = 1 again when w2's record closes it."""
+    with Run(tools) as r:
+        b = r.broker
+        create_topics(b, {"input": 1, "output": 1})
+        w0 = BASE_TS - BASE_TS % WINDOW_MS
+        w1, w2 = w0 + WINDOW_MS, w0 + 2 * WINDOW_MS
+        produce(b, "input", [("a", b"x", w0 + 1000), ("a", b"x", w0 + 2000), ("a", b"x", w1 + 1000)])
+        reader = Reader(b, "output", 1)
+        p = r.probe("st", r.state_dir(), "--mode", "final-count")
+        wait_counts(reader, {f"a@{w0}": 2}, 45)
+        check(p.stop() == 0, f"exit code\n{p.stderr()}")
+        got = committed(b, "st", "input", [0])[0]
+        check(got == 3, f"committed offset {got} after a clean stop, expected 3")
+
+        produce(b, "input", [("a", b"x", w0 + 3000), ("a", b"x", w2 + 1000)])
+        p2 = r.probe("st", r.state_dir(), "--mode", "final-count")
+        wait_counts(reader, {f"a@{w1}": 1}, 45)
+        reader.poll(2)  # anything emitted after w1 would show up here
+        check(p2.stop() == 0, f"exit code\n{p2.stderr()}")
+        out = [(m.key().decode(), m.value().decode()) for m in reader.records]
+        check(out == [(f"a@{w0}", "2"), (f"a@{w1}", "1")], f"output: {out}")
+        m = stopped_event(p2)["metrics"]
+        late = sum(v for k, v in m.items() if k.startswith("late-records-dropped"))
+        check(late == 1, f"late-records-dropped {late}, expected 1 (the w0 record after the restart)")
+        reader.close()
+
+
+def task_idles_for_an_empty_partition(tools):
+    """A stream–table join task reads two partitions (input-0, input2-0). Run with
+    --max-task-idle-ms 2000: a stream record that arrives while the table partition is
+    empty is held back, so a table record produced 0.5 s later with an OLDER timestamp is
+    processed first and the (inner) join emits "s1|t1" — without idling the stream record
+    would find no table entry and be dropped. Then a stream record alone: held for the idle
+    time once the table partition is known to be at its end (librdkafka's partition EOF), so
+    its output appears after ~2 s — not at once (no idling) and not after the 10 s bound for
+    a partition whose end never shows (EOF not seen)."""
+    with Run(tools) as r:
+        b = r.broker
+        create_topics(b, {"input": 1, "input2": 1, "output": 1})
+        reader = Reader(b, "output", 1)
+        p = r.probe("idle", r.state_dir(), "--mode", "join", "--max-task-idle-ms", "2000")
+        p.wait_for(lambda e: e["event"] == "rebalance" and e["assigned"], 30, "assignment")
+        time.sleep(1)  # both partitions fetched once (at their end) before anything arrives
+        produce(b, "input", [("k", b"s1", BASE_TS + 2000)])
+        time.sleep(0.5)
+        produce(b, "input2", [("k", b"t1", BASE_TS + 1000)])
+        deadline = time.monotonic() + 20
+        while not reader.records and time.monotonic() < deadline:
+            reader.poll(0.2)
+        out = [m.value().decode() for m in reader.records]
+        check(out == ["s1|t1"], f"output after the late table record: {out}")
+
+        start = time.monotonic()
+        produce(b, "input", [("k", b"s2", BASE_TS + 3000)])
+        while len(reader.records) < 2 and time.monotonic() - start < 20:
+            reader.poll(0.05)
+        waited = time.monotonic() - start
+        out = [m.value().decode() for m in reader.records]
+        check(out == ["s1|t1", "s2|t1"], f"output: {out}")
+        check(1.5 <= waited < 8, f"s2 came out after {waited:.1f}s; expected ~2s (max task idle once input2-0 is at its end)")
+        check(p.stop() == 0, f"exit code\n{p.stderr()}")
+        reader.close()
+
+
 def fault_tolerance_kill_one_instance(tools):
     """Two instances share 4 input partitions; one is killed with SIGKILL mid-stream; the
     other takes its partitions over, restores their state from the changelog and finishes.
@@ -584,7 +656,9 @@ def delivery_failure_is_fatal_and_not_committed(tools):
 
 
 if __name__ == "__main__":
-    main({f.__name__: f for f in [end_to_end, repartition_topic_created_and_used, restart_reuses_local_state, fault_tolerance_kill_one_instance,
+    main({f.__name__: f for f in [end_to_end, repartition_topic_created_and_used, restart_reuses_local_state,
+                                  stream_time_survives_restart, task_idles_for_an_empty_partition,
+                                  fault_tolerance_kill_one_instance,
                                   static_member_restart_does_not_disturb_the_other,
                                   startup_errors, decode_errors_go_to_dead_letter_topic,
                                   delivery_failure_is_fatal_and_not_committed]})

@@ -29,7 +29,19 @@ TEST(RuntimeConfig, DefaultsFollowKafkaStreams) {
   EXPECT_EQ(c.threads, 1);
   EXPECT_EQ(c.replication_factor, 1);
   EXPECT_EQ(c.guarantee, fs::processing_guarantee::at_least_once);
+  EXPECT_EQ(c.max_task_idle, fs::millis{0});  // max.task.idle.ms = 0: wait for fetched lag only
   EXPECT_EQ(error_of(good()), "");
+}
+
+TEST(RuntimeConfig, MaxTaskIdleIsMinusOneZeroOrPositive) {
+  auto c = good();
+  for (long ms : {-1L, 0L, 1L, 60'000L}) {
+    c.max_task_idle = fs::millis{ms};
+    EXPECT_EQ(error_of(c), "") << ms;
+  }
+  c.max_task_idle = fs::millis{-2};
+  const auto e = error_of(c);
+  EXPECT_NE(e.find("max_task_idle must be -1 (never wait), 0 or positive, got -2 ms"), std::string::npos) << e;
 }
 
 TEST(RuntimeConfig, RejectsBadFieldsNamingThem) {
@@ -73,7 +85,7 @@ namespace {
 
 TEST(RuntimeConfig, RejectsOverridesOfTheSettingsTheRuntimeOwns) {
   for (const char* key : {"partition.assignment.strategy", "enable.auto.commit", "enable.auto.offset.store", "group.id",
-                          "bootstrap.servers"}) {
+                          "bootstrap.servers", "enable.partition.eof"}) {
     auto c = good();
     c.consumer_overrides[key] = "x";
     const auto e = error_of(c);

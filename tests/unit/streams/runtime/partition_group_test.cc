@@ -1,6 +1,8 @@
 // Unit tests: a task's buffer of fetched records (runtime/partition_group.hpp) — smallest
 // timestamp first across partitions, FIFO within one, ties to the record fetched first,
-// the per-partition bound and its pause/resume signalling, stale re-deliveries refused.
+// the per-partition bound and its pause/resume signalling, stale re-deliveries refused,
+// and idling (ready): a record is held back while a partition of the task is empty, until
+// that partition is at its end (plus max_idle) or the fetch bound runs out.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -153,6 +155,112 @@ TEST(PartitionGroupTest, ClearDropsEverythingAndReportsPausedPartitions) {
   EXPECT_FALSE(g.pop_next().has_value());
   // Starts over: offsets from before the clear are accepted again (a re-assignment).
   EXPECT_EQ(g.push(kPersons, 1, 0, 3, "p0-again"), group::push_result::buffered);
+}
+
+// ready(now, max_idle, fetch_bound) with the stream thread's 10 s fetch bound.
+constexpr std::int64_t kBound = 10'000;
+
+TEST(PartitionGroupTest, ReadyOnlyWithSomethingBuffered) {
+  group g;
+  g.expect(kPersons);
+  EXPECT_FALSE(g.ready(0, 0, kBound));
+  EXPECT_FALSE(g.ready(0, -1, kBound));
+  g.mark_at_end(kPersons);
+  EXPECT_FALSE(g.ready(100'000, 0, kBound));
+}
+
+TEST(PartitionGroupTest, WaitsForAnExpectedPartitionUntilItIsAtItsEnd) {
+  group g;
+  g.expect(kPersons);
+  g.expect(kAuctions);
+  g.push(kAuctions, 105, 0, 10, "auction", /*fetched_at=*/1000);
+  // Nothing fetched from persons yet: its first record may be older than the auction.
+  EXPECT_FALSE(g.ready(1000, 0, kBound));
+  EXPECT_FALSE(g.ready(5000, 0, kBound));
+  g.mark_at_end(kPersons);  // everything on the broker was fetched: nothing older is coming
+  EXPECT_TRUE(g.ready(5000, 0, kBound));
+  EXPECT_EQ(g.pop_next()->item, "auction");
+}
+
+TEST(PartitionGroupTest, AnOlderRecordThatArrivesWhileWaitingGoesFirst) {
+  group g;
+  g.expect(kPersons);
+  g.expect(kAuctions);
+  g.push(kAuctions, 105, 0, 10, "auction", 1000);
+  EXPECT_FALSE(g.ready(1010, 0, kBound));
+  g.push(kPersons, 100, 0, 10, "person", 1020);
+  EXPECT_TRUE(g.ready(1020, 0, kBound));  // every partition has its head buffered
+  EXPECT_EQ(drain(g), (std::vector<std::string>{"person", "auction"}));
+}
+
+TEST(PartitionGroupTest, APushClearsAtEndAndEmptyingAgainWaitsAgain) {
+  group g;
+  g.expect(kPersons);
+  g.expect(kAuctions);
+  g.mark_at_end(kPersons);
+  g.push(kPersons, 100, 0, 10, "p0", 0);
+  g.push(kAuctions, 200, 0, 10, "a0", 0);
+  g.push(kAuctions, 300, 1, 10, "a1", 0);
+  ASSERT_TRUE(g.ready(0, 0, kBound));
+  EXPECT_EQ(g.pop_next()->item, "p0");
+  // persons is empty again and, since its last record, not known to be at its end.
+  EXPECT_FALSE(g.ready(0, 0, kBound));
+  g.mark_at_end(kPersons);
+  EXPECT_TRUE(g.ready(0, 0, kBound));
+}
+
+TEST(PartitionGroupTest, PositiveMaxIdleHoldsEachRecordThatLongAfterItsFetch) {
+  group g;
+  g.expect(kPersons);
+  g.expect(kAuctions);
+  g.mark_at_end(kPersons);
+  g.push(kAuctions, 105, 0, 10, "a0", 1000);
+  EXPECT_FALSE(g.ready(1000, 500, kBound));
+  EXPECT_FALSE(g.ready(1499, 500, kBound));
+  EXPECT_TRUE(g.ready(1500, 500, kBound));
+  EXPECT_EQ(g.pop_next()->item, "a0");
+  // A quiet partition does not let a record fetched later through at once: the wait is
+  // measured from that record's fetch.
+  g.push(kAuctions, 110, 1, 10, "a1", 60'000);
+  EXPECT_FALSE(g.ready(60'000, 500, kBound));
+  EXPECT_TRUE(g.ready(60'500, 500, kBound));
+}
+
+TEST(PartitionGroupTest, TheFetchBoundEndsTheWaitForAPartitionWhoseEndNeverShows) {
+  group g;
+  g.expect(kPersons);
+  g.expect(kAuctions);
+  g.push(kAuctions, 105, 0, 10, "a0", 1000);
+  EXPECT_EQ(g.waiting_for_fetch(), (std::vector<fs::topic_partition>{kPersons}));
+  EXPECT_FALSE(g.ready(1000 + kBound - 1, 0, kBound));
+  EXPECT_TRUE(g.ready(1000 + kBound, 0, kBound));
+  g.mark_at_end(kPersons);
+  EXPECT_TRUE(g.waiting_for_fetch().empty());
+}
+
+TEST(PartitionGroupTest, NegativeMaxIdleNeverWaits) {
+  group g;
+  g.expect(kPersons);
+  g.expect(kAuctions);
+  g.push(kAuctions, 105, 0, 10, "a0", 1000);
+  EXPECT_TRUE(g.ready(1000, -1, kBound));
+}
+
+TEST(PartitionGroupTest, OnePartitionTaskNeverWaits) {
+  group g;
+  g.expect(kAuctions);
+  g.push(kAuctions, 105, 0, 10, "a0", 1000);
+  EXPECT_TRUE(g.ready(1000, 0, kBound));  // its only partition has the record: nothing to wait for
+}
+
+TEST(PartitionGroupTest, MarkAtEndOfAnUnknownPartitionIsIgnored) {
+  group g;
+  g.expect(kAuctions);
+  g.mark_at_end(kPersons);
+  g.push(kAuctions, 105, 0, 10, "a0", 0);
+  EXPECT_TRUE(g.ready(0, 0, kBound));
+  EXPECT_EQ(g.size(kPersons), 0u);
+  EXPECT_TRUE(g.waiting_for_fetch().empty());  // persons was never registered
 }
 
 TEST(PartitionGroupTest, HoldsMoveOnlyItems) {

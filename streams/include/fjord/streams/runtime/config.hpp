@@ -36,6 +36,14 @@ struct config {
   std::filesystem::path state_dir;              // RocksDB stores and checkpoints live below it
   millis commit_interval{30'000};               // Kafka Streams' default; tests lower it
   millis poll_timeout{100};                     // longest a thread blocks in poll
+  // Kafka Streams' max.task.idle.ms. A task with several input partitions (a join, a
+  // merge) waits while one of them has nothing buffered, so records are processed in
+  // timestamp order across partitions (runtime/partition_group.hpp, "Idling"):
+  //   0 (default): wait only for records already on the broker (until the partition's end
+  //                is reached), never for records not yet produced;
+  //   > 0:         also wait that long for new records at the end of an empty partition;
+  //   -1:          never wait (process whatever was fetched).
+  millis max_task_idle{0};
   std::size_t memory_budget_bytes = rocksdb_budget::default_memory_budget_bytes;
   decode_error_policy on_decode_error = decode_errors::fail();
   std::int16_t replication_factor = 1;          // of the internal topics the app creates
@@ -52,7 +60,7 @@ struct config {
   //              enable.auto.commit
   //   consumer:  partition.assignment.strategy (one task per partition needs "range"),
   //              enable.auto.offset.store (offsets are committed explicitly, after the
-  //              output is delivered)
+  //              output is delivered), enable.partition.eof (task idling needs it)
   // The restore consumer takes consumer_overrides too (connection and security settings),
   // but the restorer forces its own group.id, auto.offset.reset, enable.partition.eof and
   // offset-commit settings over them (runtime/restorer.hpp).
@@ -70,6 +78,7 @@ inline const char* reserved_override_reason(std::string_view key, bool consumer)
     return "the runtime needs the \"range\" assignor so every co-partitioned partition of a task goes to one member";
   }
   if (key == "enable.auto.offset.store") return "the runtime commits explicit offsets (last processed + 1)";
+  if (key == "enable.partition.eof") return "tasks wait for their partitions' ends (max_task_idle) through these events";
   return nullptr;
 }
 
@@ -88,6 +97,10 @@ inline void validate(const config& c) {
                         std::to_string(c.commit_interval.count()) + " ms");
   }
   if (c.poll_timeout.count() <= 0) throw streams_error("config: poll_timeout must be positive");
+  if (c.max_task_idle.count() < -1) {
+    throw streams_error("config: max_task_idle must be -1 (never wait), 0 or positive, got " +
+                        std::to_string(c.max_task_idle.count()) + " ms");
+  }
   if (c.memory_budget_bytes < (std::size_t{1} << 20)) {
     throw streams_error("config: memory_budget_bytes must be at least 1 MiB, got " +
                         std::to_string(c.memory_budget_bytes));

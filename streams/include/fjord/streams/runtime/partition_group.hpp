@@ -1,11 +1,28 @@
 // fjord-streams runtime: a task's records fetched but not yet processed, one FIFO per
 // source partition, handed out smallest timestamp first (Kafka Streams' PartitionGroup,
-// without max.task.idle.ms: only what has already been fetched is ordered, the task never
-// waits for an empty partition).
+// with its max.task.idle.ms rule for empty partitions).
 //
 // Owns, per partition: the buffered records (each with its timestamp, offset, size and an
 // opaque `Item` — the stream thread stores the librdkafka message handle, tests anything
-// movable), the highest offset ever pushed, and whether the partition is paused.
+// movable, and when it was fetched), the highest offset ever pushed, whether the
+// partition is paused, and whether it is known to be at its end (everything on the
+// broker has been pushed: librdkafka's partition-EOF event, mark_at_end(); a push clears
+// it).
+//
+// Idling (ready): timestamp order across partitions only means something if every
+// partition's next record is known. While a partition of the task (expect() registers
+// them up front) is empty, its next record may be older than every buffered one. So the
+// next record (pop_next's) is held back until, for each empty partition, either
+//   - the partition is at its end and the record has been buffered for `max_idle`
+//     (0: at its end is enough — the task waits for records already on the broker, never
+//     for records not yet produced; Kafka Streams' default max.task.idle.ms = 0; a
+//     positive value also gives records produced a little later, e.g. by another task
+//     writing a repartition topic, that long to show up), or
+//   - the record has been buffered for `fetch_bound` (a partition whose end never shows —
+//     a leader that is unreachable — must not stall the task for ever; the caller logs).
+// max_idle < 0 turns idling off (process whatever is buffered; max.task.idle.ms = -1).
+// Waiting is measured per record from its fetch, so a partition that has been quiet for
+// an hour still holds back a record that arrived a moment ago.
 //
 // Ordering rule (pop_next): among the *heads* of the non-empty partitions, the record with
 // the smallest timestamp; ties go to the head pushed first (the partition that has waited
@@ -65,13 +82,49 @@ class partition_group {
 
   explicit partition_group(partition_group_limits limits = {}) : limits_(limits) {}
 
-  // Appends a fetched record to its partition's FIFO.
+  // Registers one of the task's partitions before anything was fetched from it, so that
+  // ready() waits for it.
+  void expect(const topic_partition& tp) { parts_.try_emplace(tp); }
+
+  // Everything on the broker up to now has been pushed for `tp` (a later push clears it).
+  // Ignored for partitions the group does not know.
+  void mark_at_end(const topic_partition& tp) {
+    if (auto it = parts_.find(tp); it != parts_.end()) it->second.at_end = true;
+  }
+
+  // Whether the next record may be processed at `now` (the clock push() was given, ms);
+  // see "Idling" above. False when nothing is buffered.
+  bool ready(std::int64_t now, std::int64_t max_idle, std::int64_t fetch_bound) {
+    const auto next = next_partition();
+    if (next == parts_.end()) return false;
+    if (max_idle < 0) return true;
+    const std::int64_t waited = now - next->second.records.front().fetched_at;
+    for (const auto& [tp, p] : parts_) {
+      if (!p.records.empty()) continue;
+      if (waited < fetch_bound && !(p.at_end && waited >= max_idle)) return false;
+    }
+    return true;
+  }
+
+  // The empty partitions that are not at their end (for the caller's log when ready()
+  // gave up waiting on them).
+  std::vector<topic_partition> waiting_for_fetch() const {
+    std::vector<topic_partition> out;
+    for (const auto& [tp, p] : parts_) {
+      if (p.records.empty() && !p.at_end) out.push_back(tp);
+    }
+    return out;
+  }
+
+  // Appends a fetched record to its partition's FIFO. `fetched_at` is only read by ready()
+  // (same clock as its `now`).
   push_result push(const topic_partition& tp, std::int64_t timestamp, std::int64_t offset, std::size_t bytes,
-                   Item item) {
+                   Item item, std::int64_t fetched_at = 0) {
     partition& p = parts_[tp];
     if (p.last_pushed && offset <= *p.last_pushed) return push_result::stale;
     p.last_pushed = offset;
-    p.records.push_back(entry{timestamp, offset, bytes, next_seq_++, std::move(item)});
+    p.at_end = false;
+    p.records.push_back(entry{timestamp, offset, bytes, next_seq_++, fetched_at, std::move(item)});
     p.bytes += bytes;
     ++size_;
     bytes_ += bytes;
@@ -85,24 +138,15 @@ class partition_group {
   // The buffered record to process next (see the ordering rule above), removed from its
   // buffer; nullopt when nothing is buffered.
   std::optional<record> pop_next() {
-    partition* best = nullptr;
-    const topic_partition* best_tp = nullptr;
-    for (auto& [tp, p] : parts_) {
-      if (p.records.empty()) continue;
-      const entry& h = p.records.front();
-      if (best == nullptr || h.timestamp < best->records.front().timestamp ||
-          (h.timestamp == best->records.front().timestamp && h.seq < best->records.front().seq)) {
-        best = &p;
-        best_tp = &tp;
-      }
-    }
-    if (best == nullptr) return std::nullopt;
+    const auto next = next_partition();
+    if (next == parts_.end()) return std::nullopt;
+    partition* best = &next->second;
     entry e = std::move(best->records.front());
     best->records.pop_front();
     best->bytes -= e.bytes;
     --size_;
     bytes_ -= e.bytes;
-    return record{*best_tp, e.timestamp, e.offset, e.bytes, std::move(e.item)};
+    return record{next->first, e.timestamp, e.offset, e.bytes, std::move(e.item)};
   }
 
   // Paused partitions whose buffer is back at or below half of both bounds; they count as
@@ -120,7 +164,7 @@ class partition_group {
 
   // Drops every buffered record (revoke). Returns the partitions that were paused; they
   // count as not paused from now on (the caller resumes them). The highest offsets pushed
-  // are forgotten too: the group starts over.
+  // and the registered partitions are forgotten too: the group starts over.
   std::vector<topic_partition> clear() {
     std::vector<topic_partition> paused;
     for (const auto& [tp, p] : parts_) {
@@ -151,6 +195,7 @@ class partition_group {
     std::int64_t offset;
     std::size_t bytes;
     std::uint64_t seq;  // push order across the whole group: the tie-breaker
+    std::int64_t fetched_at;
     Item item;
   };
   struct partition {
@@ -158,10 +203,26 @@ class partition_group {
     std::size_t bytes = 0;
     std::optional<std::int64_t> last_pushed;
     bool paused = false;
+    bool at_end = false;
   };
+  using partitions = std::map<topic_partition, partition>;
+
+  // The partition whose head pop_next() hands out (the ordering rule), or end().
+  typename partitions::iterator next_partition() {
+    auto best = parts_.end();
+    for (auto it = parts_.begin(); it != parts_.end(); ++it) {
+      if (it->second.records.empty()) continue;
+      const entry& h = it->second.records.front();
+      if (best == parts_.end() || h.timestamp < best->second.records.front().timestamp ||
+          (h.timestamp == best->second.records.front().timestamp && h.seq < best->second.records.front().seq)) {
+        best = it;
+      }
+    }
+    return best;
+  }
 
   partition_group_limits limits_;
-  std::map<topic_partition, partition> parts_;
+  partitions parts_;
   std::uint64_t next_seq_ = 0;
   std::size_t size_ = 0;
   std::size_t bytes_ = 0;

@@ -4,9 +4,9 @@
 // Owns: unique_ptr aliases with deleters for every handle the runtime creates (client,
 // conf, topic-partition list, admin options/results, new-topic), and `make_client`, which
 // builds a conf from key/value pairs and creates a producer or consumer, throwing
-// streams_error naming the bad property. A consumer handle is closed
-// (rd_kafka_consumer_close: leaves the group) by its owner before destruction; the
-// deleter only destroys.
+// streams_error naming the bad property; set_metadata/metadata_of for offset-commit
+// metadata. A consumer handle is closed (rd_kafka_consumer_close: leaves the group) by
+// its owner before destruction; the deleter only destroys.
 //
 // Threading: a handle is used by the thread that owns it; librdkafka's own threads call
 // back only into the callbacks set here (log) — the rest are served from poll calls.
@@ -15,9 +15,13 @@
 #include <librdkafka/rdkafka.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <memory>
+#include <new>
 #include <string>
+#include <string_view>
 
 #include "fjord/streams/error.hpp"
 
@@ -96,5 +100,24 @@ inline client make_client(rd_kafka_type_t type, conf c) {
 }
 
 inline std::string err_str(rd_kafka_resp_err_t e) { return rd_kafka_err2str(e); }
+
+// Sets the commit metadata of one element of a partition list. librdkafka owns and frees
+// it with free() when the list is destroyed, hence malloc here (the C API's contract).
+inline void set_metadata(rd_kafka_topic_partition_t& tp, std::string_view md) {
+  std::free(tp.metadata);
+  tp.metadata = nullptr;
+  tp.metadata_size = 0;
+  if (md.empty()) return;
+  void* p = std::malloc(md.size());
+  if (p == nullptr) throw std::bad_alloc();
+  std::memcpy(p, md.data(), md.size());
+  tp.metadata = p;
+  tp.metadata_size = md.size();
+}
+
+// The commit metadata of one element (empty when there is none).
+inline std::string_view metadata_of(const rd_kafka_topic_partition_t& tp) {
+  return tp.metadata == nullptr ? std::string_view() : std::string_view(static_cast<const char*>(tp.metadata), tp.metadata_size);
+}
 
 }  // namespace fjord::streams::rdk

@@ -5,13 +5,19 @@
 // its tasks (one per sub-topology x partition). The loop:
 //   poll (poll_timeout) once, then poll(0) to drain what librdkafka has already fetched,
 //   at most kMaxPollRecords messages, each appended to its task's partition_group →
-//   restore newly assigned tasks (before any of their records) → per ready task, process
-//   every buffered record in timestamp order (task.process, remember position) → fire
-//   wall-clock punctuators → every commit_interval: commit().
+//   restore newly assigned tasks (before any of their records; the task's stream time is
+//   read back from its committed offsets' metadata, runtime/commit_metadata.hpp) → per
+//   ready task, process buffered records in timestamp order while the task is ready
+//   (task.process, remember position) → fire wall-clock punctuators → every
+//   commit_interval: commit().
 // Ordering rule (runtime/partition_group.hpp): within one task, among the records already
 // fetched, the head with the smallest timestamp goes first (ties: the one fetched first);
-// one partition's records stay in offset order. Nothing waits for data not yet fetched
-// (no max.task.idle.ms): records of different polls are not reordered against each other.
+// one partition's records stay in offset order. Idling (config.max_task_idle, Kafka
+// Streams' max.task.idle.ms): while a partition of a task has nothing buffered and has not
+// reached its end (librdkafka's partition-EOF event; enable.partition.eof is set for
+// this), records on the broker may be older than what is buffered, so the task holds its
+// next record back (plus max_task_idle once the partition is at its end) — at most
+// kMaxFetchWait, after which it processes anyway and says so once on stderr.
 // Bound: a partition with more than kMaxBufferedRecords records or kMaxBufferedBytes
 // key+value bytes buffered is paused (rd_kafka_pause_partitions) and resumed
 // (rd_kafka_resume_partitions, fetching restarts after the last record handed to us; a
@@ -24,8 +30,8 @@
 // commit() is the at-least-once sequence, in Kafka Streams' order: flush every task
 // (stores) → flush the producer (every send delivered, changelog positions known; only a
 // failed delivery is fatal, a slow broker is waited for up to message.timeout.ms + a
-// margin, producer_collector.hpp) → commit consumed offsets (last processed + 1)
-// synchronously → only if that commit succeeded, write checkpoints (store → next
+// margin, producer_collector.hpp) → commit consumed offsets (last processed + 1, with the
+// task's stream time as metadata) synchronously → only if that commit succeeded, write checkpoints (store → next
 // changelog offset). A checkpoint therefore never runs ahead of the committed offsets; a
 // lagging one is safe (restore replays idempotent puts). A failed offset commit (stale
 // generation, unknown member, fenced instance, rebalance in progress, ...) is not fatal
@@ -65,6 +71,7 @@
 
 #include "fjord/streams/metrics.hpp"
 #include "fjord/streams/processor/task.hpp"
+#include "fjord/streams/runtime/commit_metadata.hpp"
 #include "fjord/streams/runtime/config.hpp"
 #include "fjord/streams/runtime/listeners.hpp"
 #include "fjord/streams/runtime/partition_group.hpp"
@@ -91,6 +98,7 @@ class stream_thread {
   static constexpr std::size_t kMaxPollRecords = 1000;                      // messages drained per loop turn
   static constexpr std::size_t kMaxBufferedRecords = 1000;                  // per partition, then pause
   static constexpr std::size_t kMaxBufferedBytes = std::size_t{16} << 20;   // per partition, then pause
+  static constexpr millis kMaxFetchWait{10'000};  // longest a task idles for a partition whose end never shows
 
   stream_thread(thread_shared s, int index)
       : s_(std::move(s)),
@@ -108,6 +116,7 @@ class stream_thread {
         {"enable.auto.commit", "false"},
         {"enable.auto.offset.store", "false"},
         {"auto.offset.reset", "earliest"},
+        {"enable.partition.eof", "true"},  // a partition's end, for task idling
         // Every member subscribes to the same topics and co-partitioned topics have equal
         // partition counts (checked at start-up), so "range" hands partition p of every
         // co-partitioned topic to the same member: exactly what one task per partition
@@ -194,6 +203,7 @@ class stream_thread {
     bool ready = false;                             // restored and initialised
     std::map<std::string, std::int64_t> positions;  // source topic → last processed + 1
     buffer_t buffered;                              // fetched, not yet processed
+    bool reported_fetch_wait = false;               // the kMaxFetchWait notice was printed
   };
 
   static std::set<std::string> changelog_topics(const graph& g) {
@@ -234,6 +244,7 @@ class stream_thread {
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       switch (m->err) {
         case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+          mark_at_end(*m);
           return;
         // A topic gone or forbidden after start-up, or librdkafka's own fatal state: the
         // app cannot make progress.
@@ -262,17 +273,35 @@ class stream_thread {
     const std::int64_t offset = m->offset;
     const std::size_t bytes = m->key_len + m->len;
     topic_partition tp{sub->first, m->partition};
-    if (it->second.buffered.push(tp, ts, offset, bytes, std::move(m)) == buffer_t::push_result::pause) {
+    if (it->second.buffered.push(tp, ts, offset, bytes, std::move(m), steady_now_ms()) == buffer_t::push_result::pause) {
       set_paused({tp}, true);
     }
   }
 
-  // Every ready task processes its whole buffer, smallest timestamp first. Stops early
-  // (leaving records buffered, hence uncommitted) on a failure or a stop request.
+  // The task that reads m's partition has everything on the broker buffered for it.
+  void mark_at_end(const rd_kafka_message_t& m) {
+    if (m.rkt == nullptr) return;
+    auto sub = sub_of_.find(std::string_view(rd_kafka_topic_name(m.rkt)));
+    if (sub == sub_of_.end()) return;
+    if (auto it = tasks_.find(task_id{sub->second, m.partition}); it != tasks_.end()) {
+      it->second.buffered.mark_at_end(topic_partition{sub->first, m.partition});
+    }
+  }
+
+  // Every ready task processes its buffer, smallest timestamp first, while it is ready
+  // (idling: partition_group::ready). Stops early (leaving records buffered, hence
+  // uncommitted) on a failure or a stop request.
+  static std::int64_t steady_now_ms() {
+    return std::chrono::duration_cast<millis>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  }
+
   void process_buffered() {
+    const std::int64_t now = steady_now_ms();
     for (auto& [id, e] : tasks_) {
       if (!e.ready) continue;
-      while (!failed_ && !stop_.stop_requested()) {
+      while (!failed_ && !stop_.stop_requested() &&
+             e.buffered.ready(now, s_.cfg.max_task_idle.count(), kMaxFetchWait.count())) {
+        if (s_.cfg.max_task_idle.count() >= 0 && !e.reported_fetch_wait) report_fetch_wait(id, e);
         auto r = e.buffered.pop_next();
         if (!r) break;
         process(id, e, *r);
@@ -280,6 +309,18 @@ class stream_thread {
       if (failed_) return;
       if (auto resumable = e.buffered.take_resumable(); !resumable.empty()) set_paused(resumable, false);
     }
+  }
+
+  // Ready with an empty partition whose end never showed: kMaxFetchWait ran out. Said once
+  // per task (records may be processed out of timestamp order across its partitions).
+  void report_fetch_wait(const task_id& id, task_entry& e) {
+    const auto waiting = e.buffered.waiting_for_fetch();
+    if (waiting.empty()) return;
+    e.reported_fetch_wait = true;
+    std::fprintf(stderr,
+                 "fjord-streams %s: task %s waited %lld ms for %s-%d to reach its end; processing without it\n",
+                 name_.c_str(), id.str().c_str(), static_cast<long long>(kMaxFetchWait.count()),
+                 waiting.front().topic.c_str(), waiting.front().partition);
   }
 
   void process(const task_id& id, task_entry& e, const buffer_t::record& b) {
@@ -375,8 +416,12 @@ class stream_thread {
     }
     rdk::partition_list offsets = rdk::make_list();
     for (const auto& id : ready) {
-      for (const auto& [topic, next] : tasks_.at(id).positions) {
-        rd_kafka_topic_partition_list_add(offsets.get(), topic.c_str(), id.partition)->offset = next;
+      task_entry& e = tasks_.at(id);
+      const std::string md = encode_commit_metadata(e.t->context().stream_time());
+      for (const auto& [topic, next] : e.positions) {
+        auto* tp = rd_kafka_topic_partition_list_add(offsets.get(), topic.c_str(), id.partition);
+        tp->offset = next;
+        rdk::set_metadata(*tp, md);
       }
     }
     if (offsets->cnt > 0) {
@@ -480,6 +525,17 @@ class stream_thread {
 
   // ---- tasks -----------------------------------------------------------------------
   void restore_pending() {
+    std::vector<task_id> pending;
+    for (const auto& [id, e] : tasks_) {
+      if (!e.ready) pending.push_back(id);
+    }
+    if (pending.empty() || failed_) return;
+    auto stream_times = committed_stream_times(pending);
+    if (!stream_times.ok()) {
+      fail(stream_times.err().message);
+      return;
+    }
+    for (const auto& [id, t] : stream_times.value()) tasks_.at(id).t->context().observe(t);
     for (auto& [id, e] : tasks_) {
       if (e.ready || failed_) continue;
       auto ends = restorer_.restore(*e.t, stop_);
@@ -502,6 +558,42 @@ class stream_thread {
     }
   }
 
+  // Each task's stream time as of its last commit: the largest one in the metadata of its
+  // source partitions' committed offsets (runtime/commit_metadata.hpp); tasks none of whose
+  // partitions carries one are left out. One OffsetFetch for all of `ids`; an error when
+  // the group coordinator does not answer within startup_timeout.
+  result<std::map<task_id, timestamp_ms>> committed_stream_times(const std::vector<task_id>& ids) {
+    rdk::partition_list l = rdk::make_list();
+    for (const auto& id : ids) {
+      for (const auto& topic : subs_[static_cast<std::size_t>(id.subtopology)].source_topics) {
+        rd_kafka_topic_partition_list_add(l.get(), topic.c_str(), id.partition);
+      }
+    }
+    const auto err = rd_kafka_committed(consumer_.get(), l.get(), static_cast<int>(s_.cfg.startup_timeout.count()));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return error{error_kind::broker, "reading the committed offsets (stream time) failed: " + rdk::err_str(err)};
+    }
+    std::map<task_id, timestamp_ms> out;
+    for (int i = 0; i < l->cnt; ++i) {
+      const auto& tp = l->elems[i];
+      if (tp.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return error{error_kind::broker, "reading the committed offset of " + std::string(tp.topic) + "-" +
+                                             std::to_string(tp.partition) + " failed: " + rdk::err_str(tp.err)};
+      }
+      const std::string_view raw = rdk::metadata_of(tp);
+      const commit_metadata md = decode_commit_metadata(raw);
+      if (md.what == commit_metadata::kind::malformed) {
+        std::fprintf(stderr, "fjord-streams %s: ignoring malformed commit metadata of %s-%d: %.*s\n", name_.c_str(),
+                     tp.topic, tp.partition, static_cast<int>(raw.size()), raw.data());
+      }
+      if (md.what != commit_metadata::kind::stream_time) continue;
+      const task_id id{sub_of_.find(std::string_view(tp.topic))->second, tp.partition};
+      auto [it, fresh] = out.try_emplace(id, md.stream_time);
+      if (!fresh) it->second = std::max(it->second, md.stream_time);
+    }
+    return out;
+  }
+
   void create_tasks(const std::set<task_id>& ids) {
     for (const auto& id : ids) {
       if (tasks_.contains(id)) continue;
@@ -513,8 +605,11 @@ class stream_thread {
       const auto now = std::chrono::duration_cast<millis>(std::chrono::system_clock::now().time_since_epoch()).count();
       auto t = std::make_unique<task>(s_.g, subs_[static_cast<std::size_t>(id.subtopology)], id.partition,
                                       std::move(svc), now);
-      tasks_.emplace(id, task_entry{std::move(t), false, {},
-                                    buffer_t({.max_records = kMaxBufferedRecords, .max_bytes = kMaxBufferedBytes})});
+      buffer_t buffered({.max_records = kMaxBufferedRecords, .max_bytes = kMaxBufferedBytes});
+      for (const auto& topic : subs_[static_cast<std::size_t>(id.subtopology)].source_topics) {
+        buffered.expect(topic_partition{topic, id.partition});
+      }
+      tasks_.emplace(id, task_entry{std::move(t), false, {}, std::move(buffered), false});
     }
   }
 
