@@ -4,8 +4,11 @@
 //   <example> --bootstrap HOST:PORT --state-dir DIR [--app-id ID] [--threads N]
 //             [--commit-interval-ms MS] [--session-timeout-ms MS] [--instance-id ID]
 //             [--memory-budget-mb MB] [--on-decode-error fail|skip|dead-letter --dlq TOPIC]
-//             [--max-task-idle-ms MS] [--exit-when-idle-ms MS]
+//             [--max-task-idle-ms MS] [--exit-when-idle-ms MS] [--restore-listener-delay-ms MS]
 //
+// --restore-listener-delay-ms is for tests: the restore listener sleeps that long on every
+// progress report (one per 1000 records restored), so a small changelog restores as slowly
+// as a large one would.
 // Progress goes to stdout as one JSON object per line — {"event":"running"},
 // {"event":"rebalance",...}, {"event":"restore",...}, {"event":"metrics",...} every second,
 // {"event":"stopped","metrics":{...},"cpu_s":...,"busy_s":...} — so tests and benchmark scripts can
@@ -49,6 +52,7 @@ struct run_options {
   std::string dlq;
   long exit_when_idle_ms = 0;  // 0: run until a signal
   long max_task_idle_ms = 0;   // config::max_task_idle (-1: never wait)
+  long restore_listener_delay_ms = 0;
 };
 
 inline void emit(const json& j) {
@@ -69,7 +73,7 @@ inline json metrics_json(const fs::metrics& m) {
             << " --bootstrap HOST:PORT --state-dir DIR [--app-id ID] [--threads N] [--commit-interval-ms MS]"
                " [--session-timeout-ms MS] [--instance-id ID] [--memory-budget-mb MB]"
                " [--on-decode-error fail|skip|dead-letter --dlq TOPIC] [--max-task-idle-ms MS]"
-               " [--exit-when-idle-ms MS]\n";
+               " [--exit-when-idle-ms MS] [--restore-listener-delay-ms MS]\n";
   std::exit(2);
 }
 
@@ -102,6 +106,7 @@ inline run_options parse_options(int argc, char** argv, const std::string& defau
     else if (flag == "--dlq") o.dlq = value;
     else if (flag == "--exit-when-idle-ms") o.exit_when_idle_ms = number();
     else if (flag == "--max-task-idle-ms") o.max_task_idle_ms = number();
+    else if (flag == "--restore-listener-delay-ms") o.restore_listener_delay_ms = number();
     else if (!extra || !extra(flag, value)) usage(program, "unknown flag " + flag);
   }
   if (o.bootstrap.empty()) usage(program, "--bootstrap is required");
@@ -141,9 +146,10 @@ inline int run_topology(const fs::topology& t, const run_options& o, std::stop_t
     for (const auto& id : revoked) rs.push_back(id.str());
     emit({{"event", "rebalance"}, {"assigned", as}, {"revoked", rs}});
   });
-  a.set_restore_listener([](const fs::restore_progress& p) {
+  a.set_restore_listener([delay = std::chrono::milliseconds(o.restore_listener_delay_ms)](const fs::restore_progress& p) {
     emit({{"event", "restore"}, {"store", p.store}, {"task", p.task.str()}, {"restored", p.restored},
           {"total", p.total}, {"start", p.start_offset}, {"end", p.end_offset}, {"wiped", p.wiped}, {"done", p.done}});
+    if (!p.done) std::this_thread::sleep_for(delay);
   });
   a.set_error_listener([](const std::string& e) { emit({{"event", "error"}, {"message", e}}); });
   try {

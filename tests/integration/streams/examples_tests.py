@@ -568,7 +568,7 @@ NX_QUERIES = {
     "q0": dict(ref=nx_q0, binary=True, repartition=[]),
     "q1": dict(ref=nx_q1, binary=True, repartition=[]),
     "q2": dict(ref=nx_q2, repartition=[]),
-    "q3": dict(ref=nx_q3, repartition=["q3-persons-by-id", "q3-auctions-by-seller"], args=["--max-task-idle-ms", "1000"],
+    "q3": dict(ref=nx_q3, repartition=["q3-persons-by-id", "q3-auctions-by-seller"],
                cuts=lambda events, want: q3_seller_cuts(events, want) if Q3_SEPARATE_SELLERS else set()),
     "q5": dict(ref=nx_q5, repartition=["q5-bids-by-auction", "q5-counts-by-window"],
                closing=lambda far, n: [_bid(int(a), 1, far) for a in keys_covering(map(str, range(10**9, 10**9 + 1000)), n)]),
@@ -716,15 +716,14 @@ def nexmark_query(tools, q):
 # person record reaches the downstream task after the auction finds no seller and is not
 # joined (queries.hpp says so: the join sees the table as of processing time).
 # The runtime orders a downstream task's two partitions by timestamp and idles for an empty
-# one (max_task_idle; the test runs q3 with --max-task-idle-ms 1000, so records written a
-# little later by the other upstream task are waited for). What no head-of-partition
+# one (max_task_idle: records already on the broker are waited for). What no head-of-partition
 # ordering can fix (Kafka Streams' neither): one repartition partition holds the writes of
 # BOTH upstream tasks in arrival order, so when upstream task 1 runs ahead in event time,
 # e.g. person 1125 (event time 6250) lands behind person 7850 of the other task, and auction
 # 6252 of seller 1125 — at the head of the other partition — goes first. Measured on
-# 2026-11-26 with idling, without the separation below: 4 runs of 4 missed 1 to 12 of the
-# 71 reference rows (every row given is in the reference); the debug trace showed exactly
-# that interleaving.
+# 2026-11-26 with idling (max_task_idle 0 and 1000 ms), without the separation below: every
+# run (7 of 7) missed 1 to 12 of the 71 reference rows (every row given is in the
+# reference); a debug trace showed exactly that interleaving.
 # The defaults below (exact, with the separation) are deterministic.
 Q3_SEPARATE_SELLERS = True
 Q3_REQUIRE_EXACT = True

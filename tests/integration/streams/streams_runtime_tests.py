@@ -436,10 +436,13 @@ def task_idles_for_an_empty_partition(tools):
     --max-task-idle-ms 2000: a stream record that arrives while the table partition is
     empty is held back, so a table record produced 0.5 s later with an OLDER timestamp is
     processed first and the (inner) join emits "s1|t1" — without idling the stream record
-    would find no table entry and be dropped. Then a stream record alone: held for the idle
-    time once the table partition is known to be at its end (librdkafka's partition EOF), so
-    its output appears after ~2 s — not at once (no idling) and not after the 10 s bound for
-    a partition whose end never shows (EOF not seen)."""
+    would find no table entry and be dropped; once t1 is processed, input2-0 is empty again
+    but known to be at its end, so s1 waits the 2 s idle time, not the 10 s bound for a
+    partition whose end is unknown. Then a stream record alone: the table
+    partition has stayed quiet and is known to be at its end (librdkafka's partition EOF or
+    the high watermark), and a quiet spell costs one wait (Kafka Streams' idle deadline per
+    partition), so its output appears at once — not after the 10 s bound for a partition
+    whose end is unknown, nor after another 2 s idle wait."""
     with Run(tools) as r:
         b = r.broker
         create_topics(b, {"input": 1, "input2": 1, "output": 1})
@@ -450,11 +453,13 @@ def task_idles_for_an_empty_partition(tools):
         produce(b, "input", [("k", b"s1", BASE_TS + 2000)])
         time.sleep(0.5)
         produce(b, "input2", [("k", b"t1", BASE_TS + 1000)])
-        deadline = time.monotonic() + 20
-        while not reader.records and time.monotonic() < deadline:
-            reader.poll(0.2)
+        t1_sent = time.monotonic()
+        while not reader.records and time.monotonic() - t1_sent < 20:
+            reader.poll(0.05)
         out = [m.value().decode() for m in reader.records]
         check(out == ["s1|t1"], f"output after the late table record: {out}")
+        waited = time.monotonic() - t1_sent
+        check(waited < 6, f"s1|t1 came out {waited:.1f}s after t1; expected ~2s (input2-0 at its end + max task idle)")
 
         start = time.monotonic()
         produce(b, "input", [("k", b"s2", BASE_TS + 3000)])
@@ -463,8 +468,50 @@ def task_idles_for_an_empty_partition(tools):
         waited = time.monotonic() - start
         out = [m.value().decode() for m in reader.records]
         check(out == ["s1|t1", "s2|t1"], f"output: {out}")
-        check(1.5 <= waited < 8, f"s2 came out after {waited:.1f}s; expected ~2s (max task idle once input2-0 is at its end)")
+        check(waited < 1.5, f"s2 came out after {waited:.1f}s; expected at once (input2-0 quiet and at its end)")
         check(p.stop() == 0, f"exit code\n{p.stderr()}")
+        reader.close()
+
+
+def restore_does_not_block_ready_tasks(tools):
+    """A large restore runs in slices between polls: while task 0_1 restores its store
+    (60 K changelog records, slowed to >= 3 s by --restore-listener-delay-ms 50: 50 ms per
+    1000 records), task 0_0 — restored at once, its changelog is empty — processes a record
+    sent to input-0, and its output appears before 0_1's restore is done. A restore that
+    blocked the stream thread would hold 0_0's record until the end of 0_1's restore (and
+    a restore longer than max.poll.interval.ms would cost the member its assignment)."""
+    n = 60_000
+    with Run(tools) as r:
+        b = r.broker
+        create_topics(b, {"input": 2, "output": 2})
+        prod = Producer({"bootstrap.servers": b.bootstrap, "linger.ms": 20})
+        for i in range(n):  # distinct keys, one window: one changelog record each
+            prod.produce("input", key=f"k{i}".encode(), value=b"x", timestamp=BASE_TS, partition=1)
+            if i % 10_000 == 0:
+                prod.poll(0)
+        check(prod.flush(30) == 0, "produce")
+        p = r.probe("slices", r.state_dir())
+        p.wait_for(lambda e: e["event"] == "metrics" and e["metrics"].get("records-in{task=0_1}") == n, 90,
+                   f"records-in{{task=0_1}} = {n}")
+        check(p.stop() == 0, f"exit code\n{p.stderr()}")
+
+        p2 = r.probe("slices", r.state_dir(), "--restore-listener-delay-ms", "50")  # fresh state: full restore
+        p2.wait_for(lambda e: e["event"] == "restore" and e["task"] == "0_1" and e["restored"] >= 1000, 60,
+                    "0_1 restoring")
+        reader = Reader(b, "output", 2)
+        prod.produce("input", key=b"p0", value=b"x", timestamp=BASE_TS, partition=0)
+        check(prod.flush(10) == 0, "produce")
+        window = BASE_TS - BASE_TS % WINDOW_MS
+        deadline = time.monotonic() + 30
+        while not any(m.key() == f"p0@{window}".encode() for m in reader.records) and time.monotonic() < deadline:
+            reader.poll(0.1)
+        seen = any(m.key() == f"p0@{window}".encode() for m in reader.records)
+        done = [e for e in p2.restores() if e["task"] == "0_1"]
+        check(seen, "task 0_0's output never appeared")
+        check(not done, f"task 0_0's output appeared only after 0_1's restore was done: {done}")
+        total = p2.wait_for(lambda e: e["event"] == "restore" and e["task"] == "0_1" and e["done"], 60, "0_1 restored")
+        check(total["restored"] == total["total"] and total["total"] >= n, f"restore: {total}")
+        check(p2.stop() == 0, f"exit code\n{p2.stderr()}")
         reader.close()
 
 
@@ -658,6 +705,7 @@ def delivery_failure_is_fatal_and_not_committed(tools):
 if __name__ == "__main__":
     main({f.__name__: f for f in [end_to_end, repartition_topic_created_and_used, restart_reuses_local_state,
                                   stream_time_survives_restart, task_idles_for_an_empty_partition,
+                                  restore_does_not_block_ready_tasks,
                                   fault_tolerance_kill_one_instance,
                                   static_member_restart_does_not_disturb_the_other,
                                   startup_errors, decode_errors_go_to_dead_letter_topic,

@@ -15,7 +15,6 @@
 
 #include <charconv>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,7 +39,9 @@ inline commit_metadata decode_commit_metadata(std::string_view md) {
   md.remove_prefix(kCommitMetadataPrefix.size());
   timestamp_ms t = 0;
   const auto [end, ec] = std::from_chars(md.data(), md.data() + md.size(), t);
-  if (ec != std::errc() || end != md.data() + md.size() || md.empty()) return {.what = commit_metadata::kind::malformed, .stream_time = 0};
+  if (ec != std::errc() || end != md.data() + md.size() || md.empty()) {
+    return {.what = commit_metadata::kind::malformed, .stream_time = 0};
+  }
   return {.what = commit_metadata::kind::stream_time, .stream_time = t};
 }
 

@@ -4,25 +4,25 @@
 //
 // Owns, per partition: the buffered records (each with its timestamp, offset, size and an
 // opaque `Item` — the stream thread stores the librdkafka message handle, tests anything
-// movable, and when it was fetched), the highest offset ever pushed, whether the
-// partition is paused, and whether it is known to be at its end (everything on the
-// broker has been pushed: librdkafka's partition-EOF event, mark_at_end(); a push clears
-// it).
+// movable), the highest offset ever pushed, whether the partition is paused, whether it
+// is known to be at its end (everything on the broker has been pushed: librdkafka's
+// partition-EOF event or the cached high watermark, mark_at_end(); a push clears it), and
+// the idling clocks below.
 //
-// Idling (ready): timestamp order across partitions only means something if every
-// partition's next record is known. While a partition of the task (expect() registers
-// them up front) is empty, its next record may be older than every buffered one. So the
-// next record (pop_next's) is held back until, for each empty partition, either
-//   - the partition is at its end and the record has been buffered for `max_idle`
-//     (0: at its end is enough — the task waits for records already on the broker, never
-//     for records not yet produced; Kafka Streams' default max.task.idle.ms = 0; a
-//     positive value also gives records produced a little later, e.g. by another task
-//     writing a repartition topic, that long to show up), or
-//   - the record has been buffered for `fetch_bound` (a partition whose end never shows —
-//     a leader that is unreachable — must not stall the task for ever; the caller logs).
+// Idling (ready), Kafka Streams' rule: timestamp order across partitions only means
+// something if every partition's next record is known. While a partition of the task
+// (expect() registers them up front) is empty, its next record may be older than every
+// buffered one, so the task waits until each empty partition either
+//   - is at its end and has been idle (empty and at its end, as first seen by ready()
+//     while the task had records to process) for `max_idle` — 0: at its end is enough,
+//     the task waits for records already on the broker, never for records not yet
+//     produced (Kafka Streams' default max.task.idle.ms = 0); a positive value also gives
+//     records produced a little later that long to show up — or
+//   - has been empty for `fetch_bound` without reaching its end (an unreachable leader
+//     must not stall the task for ever; ready() says so: ready_by_bound).
+// The clocks run from the first ready() call that sees the partition empty and stop at the
+// next push: a partition that stays quiet costs the task one wait, not one per record.
 // max_idle < 0 turns idling off (process whatever is buffered; max.task.idle.ms = -1).
-// Waiting is measured per record from its fetch, so a partition that has been quiet for
-// an hour still holds back a record that arrived a moment ago.
 //
 // Ordering rule (pop_next): among the *heads* of the non-empty partitions, the record with
 // the smallest timestamp; ties go to the head pushed first (the partition that has waited
@@ -74,6 +74,13 @@ class partition_group {
     Item item;
   };
 
+  enum class readiness {
+    empty,           // nothing buffered
+    wait,            // hold the next record back (idling)
+    ready,           // process
+    ready_by_bound,  // process, though an empty partition never showed its end (fetch_bound)
+  };
+
   enum class push_result {
     buffered,  // appended
     pause,     // appended, and the partition just went over its bound: pause its fetching
@@ -92,22 +99,28 @@ class partition_group {
     if (auto it = parts_.find(tp); it != parts_.end()) it->second.at_end = true;
   }
 
-  // Whether the next record may be processed at `now` (the clock push() was given, ms);
-  // see "Idling" above. False when nothing is buffered.
-  bool ready(std::int64_t now, std::int64_t max_idle, std::int64_t fetch_bound) {
-    const auto next = next_partition();
-    if (next == parts_.end()) return false;
-    if (max_idle < 0) return true;
-    const std::int64_t waited = now - next->second.records.front().fetched_at;
-    for (const auto& [tp, p] : parts_) {
+  // Whether the next record may be processed at `now` (any monotonic clock, ms, the same
+  // on every call); see "Idling" above. Starts the clocks of the empty partitions.
+  readiness ready(std::int64_t now, std::int64_t max_idle, std::int64_t fetch_bound) {
+    if (size_ == 0) return readiness::empty;
+    if (max_idle < 0) return readiness::ready;
+    readiness r = readiness::ready;
+    for (auto& [tp, p] : parts_) {
       if (!p.records.empty()) continue;
-      if (waited < fetch_bound && !(p.at_end && waited >= max_idle)) return false;
+      if (!p.empty_since) p.empty_since = now;
+      if (p.at_end) {
+        if (!p.idle_since) p.idle_since = now;
+        if (now - *p.idle_since < max_idle) return readiness::wait;
+      } else if (now - *p.empty_since >= fetch_bound) {
+        r = readiness::ready_by_bound;
+      } else {
+        return readiness::wait;
+      }
     }
-    return true;
+    return r;
   }
 
-  // The empty partitions that are not at their end (for the caller's log when ready()
-  // gave up waiting on them).
+  // The empty partitions that are not at their end (what a waiting task waits for).
   std::vector<topic_partition> waiting_for_fetch() const {
     std::vector<topic_partition> out;
     for (const auto& [tp, p] : parts_) {
@@ -116,15 +129,16 @@ class partition_group {
     return out;
   }
 
-  // Appends a fetched record to its partition's FIFO. `fetched_at` is only read by ready()
-  // (same clock as its `now`).
+  // Appends a fetched record to its partition's FIFO.
   push_result push(const topic_partition& tp, std::int64_t timestamp, std::int64_t offset, std::size_t bytes,
-                   Item item, std::int64_t fetched_at = 0) {
+                   Item item) {
     partition& p = parts_[tp];
     if (p.last_pushed && offset <= *p.last_pushed) return push_result::stale;
     p.last_pushed = offset;
     p.at_end = false;
-    p.records.push_back(entry{timestamp, offset, bytes, next_seq_++, fetched_at, std::move(item)});
+    p.empty_since.reset();
+    p.idle_since.reset();
+    p.records.push_back(entry{timestamp, offset, bytes, next_seq_++, std::move(item)});
     p.bytes += bytes;
     ++size_;
     bytes_ += bytes;
@@ -195,7 +209,6 @@ class partition_group {
     std::int64_t offset;
     std::size_t bytes;
     std::uint64_t seq;  // push order across the whole group: the tie-breaker
-    std::int64_t fetched_at;
     Item item;
   };
   struct partition {
@@ -204,6 +217,8 @@ class partition_group {
     std::optional<std::int64_t> last_pushed;
     bool paused = false;
     bool at_end = false;
+    std::optional<std::int64_t> empty_since;  // idling clocks (see "Idling")
+    std::optional<std::int64_t> idle_since;
   };
   using partitions = std::map<topic_partition, partition>;
 

@@ -10,22 +10,33 @@
 // both.
 //
 // For each logged store of a newly assigned task: read the changelog partition's
-// [log start, end) at restore start, decide with plan_restore() (planning.hpp) whether
-// the checkpointed offset is reusable or the store must be wiped, then apply every record
-// up to that end offset through state_manager::restore(). Progress goes to the restore listener and to
-// the metrics restore-records (counter) / restore-total (gauge), tagged task=,store=.
-// The end is detected by offset or by the partition-EOF event (offsets may have gaps:
-// compaction, and our broker's internal raft entries).
+// [log start, end) when that store's restore begins, decide with plan_restore()
+// (planning.hpp) whether the checkpointed offset is reusable or the store must be wiped,
+// then apply every record up to that end offset through state_manager::restore().
+// Progress goes to the restore listener and to the metrics restore-records (counter) /
+// restore-total (gauge), tagged task=,store=. The end is detected by offset or by the
+// partition-EOF event (offsets may have gaps: compaction, and our broker's internal raft
+// entries).
+//
+// Slices: restore_some() works for at most `budget` and returns, so the stream thread
+// keeps polling its group consumer (max.poll.interval.ms) and processing its ready tasks
+// while a large store restores; the next call with the same task goes on where the last
+// one stopped (one restore in progress at a time; a call for another task abandons it).
+// abandon() drops the restore in progress of a task that was revoked or closed. A restore
+// that receives nothing for startup_timeout (counted over its slices) fails.
 //
 // Errors come back as values (error_kind::broker / store; a failed assign or unassign of
-// the changelog partition included); restore() never throws.
+// the changelog partition included); restore_some() never throws. After an error the
+// restore in progress is dropped (the stream thread treats it as fatal).
 // Threading: used by its stream thread only, between polls of the main consumer.
 #pragma once
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "fjord/streams/error.hpp"
 #include "fjord/streams/metrics.hpp"
@@ -36,6 +47,25 @@
 #include "fjord/streams/runtime/rdkafka.hpp"
 
 namespace fjord::streams {
+
+namespace detail {
+
+// One task's restore, between restore_some() slices (restorer below).
+struct restore_in_progress {
+  task_id id;
+  std::vector<std::string> stores;  // the task's logged stores, restored in this order
+  std::size_t next_store = 0;       // the one being (or next to be) restored
+  bool reading = false;             // its changelog partition is assigned
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t end = 0;
+  restore_progress prog{};
+  counter* restored_metric = nullptr;
+  millis stalled{0};  // polled without a record since the last one
+  std::map<std::string, std::int64_t> ends;  // changelog topic -> offset restore ended at
+};
+
+}  // namespace detail
 
 class restorer {
  public:
@@ -70,104 +100,159 @@ class restorer {
     if (rk_) rd_kafka_consumer_close(rk_.get());
   }
 
-  // Restores every logged store of `t`; returns, per changelog topic, the offset restore
-  // ended at (the task's changelog position before it writes anything).
-  result<std::map<std::string, std::int64_t>> restore(task& t, const std::stop_token& stop) {
-    std::map<std::string, std::int64_t> ends;
-    const auto tags_of = [&](const std::string& store) { return "task=" + t.id().str() + ",store=" + store; };
-    for (const auto& store : t.state().logged_stores()) {
-      const std::string topic = state_manager::changelog_topic(t.state().application_id(), store);
-      const std::int32_t p = t.id().partition;
-      std::int64_t lo = 0, hi = 0;
-      const auto err = rd_kafka_query_watermark_offsets(rk_.get(), topic.c_str(), p, &lo, &hi,
-                                                        static_cast<int>(cfg_.startup_timeout.count()));
-      if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        return error{error_kind::broker, "restore " + topic + "-" + std::to_string(p) +
-                                             ": cannot read its offsets: " + rdk::err_str(err)};
-      }
-      const restore_start start = plan_restore(t.state().checkpointed_offset(store), lo, hi);
-      try {
-        if (start.wipe) t.state().wipe(store);
-      } catch (const std::exception& e) {
-        return error{error_kind::store, e.what()};
-      }
-      restore_progress prog{.store = store, .task = t.id(), .restored = 0, .total = std::max<std::int64_t>(0, hi - start.offset),
-                            .start_offset = start.offset, .end_offset = hi, .wiped = start.wipe, .done = false};
-      auto& restored_metric = metrics_.counter(metric_names::restore_records, tags_of(store));
-      metrics_.gauge(metric_names::restore_total, tags_of(store)).set(prog.total);
-      listeners::call(listeners_.on_restore, prog);
-      if (start.offset < hi) {
-        if (auto r = read_range(t, store, topic, p, start.offset, hi, prog, restored_metric, stop); !r.ok()) {
-          return r.err();
-        }
-      }
-      prog.done = true;
-      listeners::call(listeners_.on_restore, prog);
-      ends[topic] = hi;
+  using ends_t = std::map<std::string, std::int64_t>;  // changelog topic -> offset restore ended at
+
+  // Restores `t`'s logged stores for at most about `budget`. Returns the ends (per changelog
+  // topic, the task's changelog position before it writes anything) once every store is
+  // restored; nullopt when there is more to do (call again with the same task).
+  result<std::optional<ends_t>> restore_some(task& t, millis budget, const std::stop_token& stop) {
+    const auto deadline = std::chrono::steady_clock::now() + budget;
+    if (cur_ && cur_->id != t.id()) abandon(cur_->id);
+    if (!cur_) {
+      cur_.emplace();
+      cur_->id = t.id();
+      cur_->stores = t.state().logged_stores();
     }
-    return ends;
+    auto r = step(t, deadline, stop);
+    if (!r.ok()) {
+      abandon(t.id());
+      return r.err();
+    }
+    if (cur_->next_store < cur_->stores.size()) return std::optional<ends_t>();
+    ends_t ends = std::move(cur_->ends);
+    cur_.reset();
+    return std::optional<ends_t>(std::move(ends));
+  }
+
+  // Drops the restore in progress of `id`, if any (its changelog partition is unassigned).
+  void abandon(const task_id& id) {
+    if (!cur_ || cur_->id != id) return;
+    if (cur_->reading) (void)rd_kafka_assign(rk_.get(), nullptr);  // best effort: the next assign replaces it
+    cur_.reset();
   }
 
  private:
-  result<bool> read_range(task& t, const std::string& store, const std::string& topic, std::int32_t p,
-                          std::int64_t from, std::int64_t end, restore_progress& prog, counter& restored_metric,
-                          const std::stop_token& stop) {
-    rdk::partition_list list = rdk::make_list(1);
-    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset = from;
-    if (auto e = rd_kafka_assign(rk_.get(), list.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return error{error_kind::broker, "restore " + topic + ": assign: " + rdk::err_str(e)};
+
+  // Works through the stores until the deadline; an error leaves cur_ for the caller to drop.
+  result<bool> step(task& t, std::chrono::steady_clock::time_point deadline, const std::stop_token& stop) {
+    detail::restore_in_progress& c = *cur_;
+    while (c.next_store < c.stores.size()) {
+      if (!c.reading) {
+        if (auto r = begin_store(t); !r.ok()) return r.err();
+        if (!c.reading) {  // nothing to read
+          finish_store();
+          continue;
+        }
+      }
+      auto r = read_some(t, deadline, stop);
+      if (!r.ok()) return r.err();
+      if (!r.value()) return true;  // out of time
+      if (auto e = rd_kafka_assign(rk_.get(), nullptr); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return error{error_kind::broker, "restore " + c.topic + ": unassign: " + rdk::err_str(e)};
+      }
+      c.reading = false;
+      finish_store();
+      if (std::chrono::steady_clock::now() >= deadline) return true;
     }
-    auto r = read_assigned(t, store, topic, p, end, prog, restored_metric, stop);
-    if (auto e = rd_kafka_assign(rk_.get(), nullptr); e != RD_KAFKA_RESP_ERR_NO_ERROR && r.ok()) {
-      return error{error_kind::broker, "restore " + topic + ": unassign: " + rdk::err_str(e)};
-    }
-    return r;
+    return true;
   }
 
-  result<bool> read_assigned(task& t, const std::string& store, const std::string& topic, std::int32_t p,
-                             std::int64_t end, restore_progress& prog, counter& restored_metric,
-                             const std::stop_token& stop) {
-    auto last_progress = std::chrono::steady_clock::now();
+  // Plans the next store's restore: watermarks, wipe or reuse, progress reported, and its
+  // changelog partition assigned from the start offset when there is anything to read.
+  result<bool> begin_store(task& t) {
+    detail::restore_in_progress& c = *cur_;
+    const std::string& store = c.stores[c.next_store];
+    const std::string tags = "task=" + t.id().str() + ",store=" + store;
+    c.topic = state_manager::changelog_topic(t.state().application_id(), store);
+    c.partition = t.id().partition;
+    std::int64_t lo = 0, hi = 0;
+    const auto err = rd_kafka_query_watermark_offsets(rk_.get(), c.topic.c_str(), c.partition, &lo, &hi,
+                                                      static_cast<int>(cfg_.startup_timeout.count()));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return error{error_kind::broker, "restore " + c.topic + "-" + std::to_string(c.partition) +
+                                           ": cannot read its offsets: " + rdk::err_str(err)};
+    }
+    const restore_start start = plan_restore(t.state().checkpointed_offset(store), lo, hi);
+    try {
+      if (start.wipe) t.state().wipe(store);
+    } catch (const std::exception& e) {
+      return error{error_kind::store, e.what()};
+    }
+    c.end = hi;
+    c.prog = restore_progress{.store = store, .task = t.id(), .restored = 0,
+                              .total = std::max<std::int64_t>(0, hi - start.offset), .start_offset = start.offset,
+                              .end_offset = hi, .wiped = start.wipe, .done = false};
+    c.restored_metric = &metrics_.counter(metric_names::restore_records, tags);
+    c.stalled = millis{0};
+    metrics_.gauge(metric_names::restore_total, tags).set(c.prog.total);
+    listeners::call(listeners_.on_restore, c.prog);
+    if (start.offset >= hi) return true;
+    rdk::partition_list list = rdk::make_list(1);
+    rd_kafka_topic_partition_list_add(list.get(), c.topic.c_str(), c.partition)->offset = start.offset;
+    if (auto e = rd_kafka_assign(rk_.get(), list.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return error{error_kind::broker, "restore " + c.topic + ": assign: " + rdk::err_str(e)};
+    }
+    c.reading = true;
+    return true;
+  }
+
+  void finish_store() {
+    detail::restore_in_progress& c = *cur_;
+    c.prog.done = true;
+    listeners::call(listeners_.on_restore, c.prog);
+    c.ends[c.topic] = c.end;
+    ++c.next_store;
+  }
+
+  // Applies changelog records until the store's end (true) or the deadline (false).
+  result<bool> read_some(task& t, std::chrono::steady_clock::time_point deadline, const std::stop_token& stop) {
+    detail::restore_in_progress& c = *cur_;
+    const std::string& store = c.stores[c.next_store];
     for (;;) {
-      if (stop.stop_requested()) return error{error_kind::broker, "restore of " + topic + " interrupted by shutdown"};
-      rdk::message m(rd_kafka_consumer_poll(rk_.get(), 200));
+      if (stop.stop_requested()) return error{error_kind::broker, "restore of " + c.topic + " interrupted by shutdown"};
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) return false;
+      const auto wait = std::min<long long>(200, std::chrono::duration_cast<millis>(deadline - now).count() + 1);
+      rdk::message m(rd_kafka_consumer_poll(rk_.get(), static_cast<int>(wait)));
       if (!m) {
-        if (std::chrono::steady_clock::now() - last_progress > cfg_.startup_timeout) {
-          return error{error_kind::broker, "restore " + topic + "-" + std::to_string(p) + ": no progress for " +
-                                               std::to_string(cfg_.startup_timeout.count()) + " ms"};
+        c.stalled += std::chrono::duration_cast<millis>(std::chrono::steady_clock::now() - now);
+        if (c.stalled > cfg_.startup_timeout) {
+          return error{error_kind::broker, "restore " + c.topic + "-" + std::to_string(c.partition) +
+                                               ": no progress for " + std::to_string(cfg_.startup_timeout.count()) + " ms"};
         }
         continue;
       }
       if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        if (m->offset >= end) break;
+        if (m->offset >= c.end) return true;
         continue;
       }
       if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         if (m->err == RD_KAFKA_RESP_ERR__TRANSPORT || m->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) continue;
-        return error{error_kind::broker, "restore " + topic + "-" + std::to_string(p) + ": " + rd_kafka_message_errstr(m.get())};
+        return error{error_kind::broker, "restore " + c.topic + "-" + std::to_string(c.partition) + ": " +
+                                             rd_kafka_message_errstr(m.get())};
       }
-      last_progress = std::chrono::steady_clock::now();
-      if (m->offset >= end) break;  // written after the restore started: not ours to replay
+      c.stalled = millis{0};
+      if (m->offset >= c.end) return true;  // written after the restore started: not ours to replay
       std::string_view key(static_cast<const char*>(m->key), m->key_len);
       std::optional<std::string_view> value;
       if (m->payload != nullptr) value = std::string_view(static_cast<const char*>(m->payload), m->len);
       try {
         t.state().restore(store, key, value);
       } catch (const std::exception& e) {
-        return error{error_kind::store, std::string("restore ") + topic + ": " + e.what()};
+        return error{error_kind::store, std::string("restore ") + c.topic + ": " + e.what()};
       }
-      ++prog.restored;
-      restored_metric.inc();
-      if (prog.restored % 1000 == 0) listeners::call(listeners_.on_restore, prog);
-      if (m->offset + 1 >= end) break;
+      ++c.prog.restored;
+      c.restored_metric->inc();
+      if (c.prog.restored % 1000 == 0) listeners::call(listeners_.on_restore, c.prog);
+      if (m->offset + 1 >= c.end) return true;
     }
-    return true;
   }
 
   const config& cfg_;
   streams::metrics& metrics_;
   const listeners& listeners_;
   rdk::client rk_;
+  std::optional<detail::restore_in_progress> cur_;
 };
 
 }  // namespace fjord::streams

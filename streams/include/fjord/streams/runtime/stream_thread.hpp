@@ -3,10 +3,12 @@
 //
 // Owns its consumer (group.id = application.id), its producer_collector, its restorer and
 // its tasks (one per sub-topology x partition). The loop:
-//   poll (poll_timeout) once, then poll(0) to drain what librdkafka has already fetched,
-//   at most kMaxPollRecords messages, each appended to its task's partition_group →
-//   restore newly assigned tasks (before any of their records; the task's stream time is
-//   read back from its committed offsets' metadata, runtime/commit_metadata.hpp) → per
+//   poll (poll_timeout; 0 while a task is restoring) once, then poll(0) to drain what
+//   librdkafka has already fetched, at most kMaxPollRecords messages, each appended to its
+//   task's partition_group → restore newly assigned tasks (before any of their records;
+//   the task's stream time is read back from its committed offsets' metadata,
+//   runtime/commit_metadata.hpp), one slice of at most kRestoreSlice per turn, so a large
+//   restore neither starves the ready tasks nor exceeds max.poll.interval.ms → per
 //   ready task, process buffered records in timestamp order while the task is ready
 //   (task.process, remember position) → fire wall-clock punctuators → every
 //   commit_interval: commit().
@@ -15,9 +17,9 @@
 // one partition's records stay in offset order. Idling (config.max_task_idle, Kafka
 // Streams' max.task.idle.ms): while a partition of a task has nothing buffered and has not
 // reached its end (librdkafka's partition-EOF event; enable.partition.eof is set for
-// this), records on the broker may be older than what is buffered, so the task holds its
-// next record back (plus max_task_idle once the partition is at its end) — at most
-// kMaxFetchWait, after which it processes anyway and says so once on stderr.
+// this, and the cached high watermark backs it up), records on the broker may be older
+// than what is buffered, so the task waits (plus max_task_idle once the partition is at
+// its end) — at most kMaxFetchWait, after which it processes anyway and says so on stderr.
 // Bound: a partition with more than kMaxBufferedRecords records or kMaxBufferedBytes
 // key+value bytes buffered is paused (rd_kafka_pause_partitions) and resumed
 // (rd_kafka_resume_partitions, fetching restarts after the last record handed to us; a
@@ -59,11 +61,13 @@
 // callback runs inside rd_kafka_consumer_poll / rd_kafka_consumer_close on that thread.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <stop_token>
 #include <string>
@@ -99,6 +103,8 @@ class stream_thread {
   static constexpr std::size_t kMaxBufferedRecords = 1000;                  // per partition, then pause
   static constexpr std::size_t kMaxBufferedBytes = std::size_t{16} << 20;   // per partition, then pause
   static constexpr millis kMaxFetchWait{10'000};  // longest a task idles for a partition whose end never shows
+  static constexpr millis kRestoreSlice{200};     // restore work per loop turn
+  static constexpr millis kCommittedReadTimeout{300'000};  // reading committed offsets fails for this long: fatal
 
   stream_thread(thread_shared s, int index)
       : s_(std::move(s)),
@@ -201,9 +207,10 @@ class stream_thread {
   struct task_entry {
     std::unique_ptr<task> t;
     bool ready = false;                             // restored and initialised
+    bool stream_time_read = false;                  // committed stream time applied (before restore)
     std::map<std::string, std::int64_t> positions;  // source topic → last processed + 1
     buffer_t buffered;                              // fetched, not yet processed
-    bool reported_fetch_wait = false;               // the kMaxFetchWait notice was printed
+    bool reported_fetch_wait = false;               // the kMaxFetchWait notice was printed (this episode)
   };
 
   static std::set<std::string> changelog_topics(const graph& g) {
@@ -230,7 +237,8 @@ class stream_thread {
   // One blocking poll, then drain without blocking: every record librdkafka already has
   // (up to kMaxPollRecords) lands in its task's buffer before any is processed.
   void poll_and_buffer() {
-    int timeout = static_cast<int>(s_.cfg.poll_timeout.count());
+    const bool restoring = std::any_of(tasks_.begin(), tasks_.end(), [](const auto& kv) { return !kv.second.ready; });
+    int timeout = restoring ? 0 : static_cast<int>(s_.cfg.poll_timeout.count());
     for (std::size_t n = 0; n < kMaxPollRecords && !failed_ && !stop_.stop_requested(); ++n) {
       rdk::message m(rd_kafka_consumer_poll(consumer_.get(), timeout));
       timeout = 0;
@@ -273,7 +281,7 @@ class stream_thread {
     const std::int64_t offset = m->offset;
     const std::size_t bytes = m->key_len + m->len;
     topic_partition tp{sub->first, m->partition};
-    if (it->second.buffered.push(tp, ts, offset, bytes, std::move(m), steady_now_ms()) == buffer_t::push_result::pause) {
+    if (it->second.buffered.push(tp, ts, offset, bytes, std::move(m)) == buffer_t::push_result::pause) {
       set_paused({tp}, true);
     }
   }
@@ -291,29 +299,56 @@ class stream_thread {
   // Every ready task processes its buffer, smallest timestamp first, while it is ready
   // (idling: partition_group::ready). Stops early (leaving records buffered, hence
   // uncommitted) on a failure or a stop request.
-  static std::int64_t steady_now_ms() {
-    return std::chrono::duration_cast<millis>(std::chrono::steady_clock::now().time_since_epoch()).count();
-  }
-
   void process_buffered() {
-    const std::int64_t now = steady_now_ms();
+    const std::int64_t now =
+        std::chrono::duration_cast<millis>(std::chrono::steady_clock::now().time_since_epoch()).count();
     for (auto& [id, e] : tasks_) {
       if (!e.ready) continue;
-      while (!failed_ && !stop_.stop_requested() &&
-             e.buffered.ready(now, s_.cfg.max_task_idle.count(), kMaxFetchWait.count())) {
-        if (s_.cfg.max_task_idle.count() >= 0 && !e.reported_fetch_wait) report_fetch_wait(id, e);
-        auto r = e.buffered.pop_next();
-        if (!r) break;
-        process(id, e, *r);
+      while (!failed_ && !stop_.stop_requested()) {
+        auto r = e.buffered.ready(now, s_.cfg.max_task_idle.count(), kMaxFetchWait.count());
+        if (r == buffer_t::readiness::wait && refresh_at_end(id, e)) {
+          r = e.buffered.ready(now, s_.cfg.max_task_idle.count(), kMaxFetchWait.count());
+        }
+        if (r == buffer_t::readiness::empty || r == buffer_t::readiness::wait) break;
+        if (r == buffer_t::readiness::ready_by_bound) report_fetch_wait(id, e);
+        if (r == buffer_t::readiness::ready) e.reported_fetch_wait = false;
+        auto rec = e.buffered.pop_next();
+        process(id, e, *rec);
       }
       if (failed_) return;
       if (auto resumable = e.buffered.take_resumable(); !resumable.empty()) set_paused(resumable, false);
     }
   }
 
+  // A waiting task's empty partitions whose end librdkafka already knows (the consumer's
+  // position has reached the high watermark of the last fetch) are marked at their end:
+  // the end-of-partition event is not the only witness (a pause drops queued events).
+  // True when any was marked.
+  bool refresh_at_end(const task_id& id, task_entry& e) {
+    const auto waiting = e.buffered.waiting_for_fetch();
+    if (waiting.empty()) return false;
+    rdk::partition_list l = rdk::make_list(static_cast<int>(waiting.size()));
+    for (const auto& tp : waiting) rd_kafka_topic_partition_list_add(l.get(), tp.topic.c_str(), tp.partition);
+    if (rd_kafka_position(consumer_.get(), l.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return false;
+    bool marked = false;
+    for (int i = 0; i < l->cnt; ++i) {
+      const auto& tp = l->elems[i];
+      std::int64_t lo = 0, hi = -1;
+      if (tp.offset < 0 ||
+          rd_kafka_get_watermark_offsets(consumer_.get(), tp.topic, tp.partition, &lo, &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+          hi < 0 || tp.offset < hi) {
+        continue;
+      }
+      e.buffered.mark_at_end(topic_partition{tp.topic, id.partition});
+      marked = true;
+    }
+    return marked;
+  }
+
   // Ready with an empty partition whose end never showed: kMaxFetchWait ran out. Said once
-  // per task (records may be processed out of timestamp order across its partitions).
+  // per episode (records may be processed out of timestamp order across its partitions).
   void report_fetch_wait(const task_id& id, task_entry& e) {
+    if (e.reported_fetch_wait) return;
     const auto waiting = e.buffered.waiting_for_fetch();
     if (waiting.empty()) return;
     e.reported_fetch_wait = true;
@@ -524,27 +559,42 @@ class stream_thread {
   }
 
   // ---- tasks -----------------------------------------------------------------------
+  // Newly assigned tasks: their committed stream times (one request for all), then one
+  // restore slice; a task whose stores are all restored is initialised and becomes ready.
   void restore_pending() {
-    std::vector<task_id> pending;
+    if (failed_) return;
+    std::vector<task_id> unread;
     for (const auto& [id, e] : tasks_) {
-      if (!e.ready) pending.push_back(id);
+      if (!e.stream_time_read) unread.push_back(id);
     }
-    if (pending.empty() || failed_) return;
-    auto stream_times = committed_stream_times(pending);
-    if (!stream_times.ok()) {
-      fail(stream_times.err().message);
-      return;
+    if (!unread.empty()) {
+      auto stream_times = committed_stream_times(unread);
+      if (!stream_times.ok()) {
+        // A coordinator that is away for a while (moving, restarting) is waited for, like
+        // Kafka Streams' task.timeout.ms; the tasks cannot start without their stream time.
+        const auto now = std::chrono::steady_clock::now();
+        if (!committed_read_failing_since_) committed_read_failing_since_ = now;
+        if (now - *committed_read_failing_since_ >= kCommittedReadTimeout) {
+          fail(stream_times.err().message);
+        } else {
+          std::fprintf(stderr, "fjord-streams %s: %s; retrying\n", name_.c_str(), stream_times.err().message.c_str());
+        }
+        return;
+      }
+      committed_read_failing_since_.reset();
+      for (const auto& [id, t] : stream_times.value()) tasks_.at(id).t->context().observe(t);
+      for (const auto& id : unread) tasks_.at(id).stream_time_read = true;
     }
-    for (const auto& [id, t] : stream_times.value()) tasks_.at(id).t->context().observe(t);
     for (auto& [id, e] : tasks_) {
       if (e.ready || failed_) continue;
-      auto ends = restorer_.restore(*e.t, stop_);
+      auto ends = restorer_.restore_some(*e.t, kRestoreSlice, stop_);
       if (!ends.ok()) {
         if (stop_.stop_requested()) return;  // shutting down mid-restore: not an error
         fail("task " + id.str() + ": " + ends.err().message);
         return;
       }
-      for (const auto& [topic, end] : ends.value()) collector_.set_changelog_next(topic, id.partition, end);
+      if (!ends.value()) return;  // more to restore: the next turn goes on
+      for (const auto& [topic, end] : *ends.value()) collector_.set_changelog_next(topic, id.partition, end);
       try {
         e.t->init();
       } catch (const std::exception& ex) {
@@ -609,7 +659,7 @@ class stream_thread {
       for (const auto& topic : subs_[static_cast<std::size_t>(id.subtopology)].source_topics) {
         buffered.expect(topic_partition{topic, id.partition});
       }
-      tasks_.emplace(id, task_entry{std::move(t), false, {}, std::move(buffered), false});
+      tasks_.emplace(id, task_entry{std::move(t), false, false, {}, std::move(buffered), false});
     }
   }
 
@@ -621,6 +671,7 @@ class stream_thread {
     for (const auto& id : ids) {
       auto it = tasks_.find(id);
       if (it == tasks_.end()) continue;
+      restorer_.abandon(id);
       try {
         it->second.t->close();
       } catch (const std::exception& e) {
@@ -713,6 +764,7 @@ class stream_thread {
   std::map<task_id, task_entry> tasks_;
   std::stop_token stop_;
   bool failed_ = false;
+  std::optional<std::chrono::steady_clock::time_point> committed_read_failing_since_;
 };
 
 }  // namespace fjord::streams
