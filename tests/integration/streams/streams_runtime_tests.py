@@ -453,7 +453,7 @@ def task_idles_for_an_empty_partition(tools):
         produce(b, "input", [("k", b"s1", BASE_TS + 2000)])
         time.sleep(0.5)
         produce(b, "input2", [("k", b"t1", BASE_TS + 1000)])
-        t1_sent = time.monotonic()
+        t1_sent = time.monotonic()  # t1 is on the broker
         while not reader.records and time.monotonic() - t1_sent < 20:
             reader.poll(0.05)
         out = [m.value().decode() for m in reader.records]
@@ -461,21 +461,21 @@ def task_idles_for_an_empty_partition(tools):
         waited = time.monotonic() - t1_sent
         check(waited < 6, f"s1|t1 came out {waited:.1f}s after t1; expected ~2s (input2-0 at its end + max task idle)")
 
-        start = time.monotonic()
         produce(b, "input", [("k", b"s2", BASE_TS + 3000)])
+        start = time.monotonic()  # s2 is on the broker
         while len(reader.records) < 2 and time.monotonic() - start < 20:
             reader.poll(0.05)
         waited = time.monotonic() - start
         out = [m.value().decode() for m in reader.records]
         check(out == ["s1|t1", "s2|t1"], f"output: {out}")
-        check(waited < 1.5, f"s2 came out after {waited:.1f}s; expected at once (input2-0 quiet and at its end)")
+        check(waited < 2, f"s2 came out after {waited:.1f}s; expected at once (input2-0 quiet and at its end)")
         check(p.stop() == 0, f"exit code\n{p.stderr()}")
         reader.close()
 
 
 def restore_does_not_block_ready_tasks(tools):
     """A large restore runs in slices between polls: while task 0_1 restores its store
-    (60 K changelog records, slowed to >= 3 s by --restore-listener-delay-ms 50: 50 ms per
+    (60 K changelog records, slowed to >= 12 s by --restore-listener-delay-ms 200: 200 ms per
     1000 records), task 0_0 — restored at once, its changelog is empty — processes a record
     sent to input-0, and its output appears before 0_1's restore is done. A restore that
     blocked the stream thread would hold 0_0's record until the end of 0_1's restore (and
@@ -495,7 +495,7 @@ def restore_does_not_block_ready_tasks(tools):
                    f"records-in{{task=0_1}} = {n}")
         check(p.stop() == 0, f"exit code\n{p.stderr()}")
 
-        p2 = r.probe("slices", r.state_dir(), "--restore-listener-delay-ms", "50")  # fresh state: full restore
+        p2 = r.probe("slices", r.state_dir(), "--restore-listener-delay-ms", "200")  # fresh state: full restore
         p2.wait_for(lambda e: e["event"] == "restore" and e["task"] == "0_1" and e["restored"] >= 1000, 60,
                     "0_1 restoring")
         reader = Reader(b, "output", 2)

@@ -166,7 +166,7 @@ TEST(PartitionGroupTest, EmptyWithNothingBuffered) {
   g.expect(kPersons);
   EXPECT_EQ(g.ready(0, 0, kBound), readiness::empty);
   EXPECT_EQ(g.ready(0, -1, kBound), readiness::empty);
-  g.mark_at_end(kPersons);
+  g.set_at_end(kPersons);
   EXPECT_EQ(g.ready(100'000, 0, kBound), readiness::empty);
 }
 
@@ -179,7 +179,7 @@ TEST(PartitionGroupTest, WaitsForAnExpectedPartitionUntilItIsAtItsEnd) {
   EXPECT_EQ(g.ready(1000, 0, kBound), readiness::wait);
   EXPECT_EQ(g.ready(5000, 0, kBound), readiness::wait);
   EXPECT_EQ(g.waiting_for_fetch(), (std::vector<fs::topic_partition>{kPersons}));
-  g.mark_at_end(kPersons);  // everything on the broker was fetched: nothing older is coming
+  g.set_at_end(kPersons);  // everything on the broker was fetched: nothing older is coming
   EXPECT_TRUE(g.waiting_for_fetch().empty());
   EXPECT_EQ(g.ready(5000, 0, kBound), readiness::ready);
   EXPECT_EQ(g.pop_next()->item, "auction");
@@ -200,7 +200,7 @@ TEST(PartitionGroupTest, APushClearsAtEndAndEmptyingAgainWaitsAgain) {
   group g;
   g.expect(kPersons);
   g.expect(kAuctions);
-  g.mark_at_end(kPersons);
+  g.set_at_end(kPersons);
   g.push(kPersons, 100, 0, 10, "p0");
   g.push(kAuctions, 200, 0, 10, "a0");
   g.push(kAuctions, 300, 1, 10, "a1");
@@ -208,7 +208,7 @@ TEST(PartitionGroupTest, APushClearsAtEndAndEmptyingAgainWaitsAgain) {
   EXPECT_EQ(g.pop_next()->item, "p0");
   // persons is empty again and, since its last record, not known to be at its end.
   EXPECT_EQ(g.ready(0, 0, kBound), readiness::wait);
-  g.mark_at_end(kPersons);
+  g.set_at_end(kPersons);
   EXPECT_EQ(g.ready(0, 0, kBound), readiness::ready);
 }
 
@@ -216,7 +216,7 @@ TEST(PartitionGroupTest, PositiveMaxIdleWaitsOncePerQuietSpell) {
   group g;
   g.expect(kPersons);
   g.expect(kAuctions);
-  g.mark_at_end(kPersons);
+  g.set_at_end(kPersons);
   g.push(kAuctions, 105, 0, 10, "a0");
   EXPECT_EQ(g.ready(1000, 500, kBound), readiness::wait);  // the idle clock starts here
   EXPECT_EQ(g.ready(1499, 500, kBound), readiness::wait);
@@ -232,7 +232,7 @@ TEST(PartitionGroupTest, PositiveMaxIdleWaitsOncePerQuietSpell) {
   g.push(kAuctions, 130, 2, 10, "a2");
   EXPECT_EQ(g.ready(1700, 500, kBound), readiness::ready);
   EXPECT_EQ(g.pop_next()->item, "p0");
-  g.mark_at_end(kPersons);
+  g.set_at_end(kPersons);
   EXPECT_EQ(g.ready(1800, 500, kBound), readiness::wait);
   EXPECT_EQ(g.ready(2300, 500, kBound), readiness::ready);
 }
@@ -245,8 +245,35 @@ TEST(PartitionGroupTest, TheFetchBoundEndsTheWaitForAPartitionWhoseEndNeverShows
   EXPECT_EQ(g.ready(1000, 0, kBound), readiness::wait);
   EXPECT_EQ(g.ready(1000 + kBound - 1, 0, kBound), readiness::wait);
   EXPECT_EQ(g.ready(1000 + kBound, 0, kBound), readiness::ready_by_bound);
-  g.mark_at_end(kPersons);
+  g.set_at_end(kPersons);
   EXPECT_EQ(g.ready(1000 + kBound, 0, kBound), readiness::ready);
+}
+
+TEST(PartitionGroupTest, EveryEmptyPartitionsClockStartsInOnePass) {
+  const fs::topic_partition kBids{"app-bids-repartition", 3};
+  group g;
+  g.expect(kPersons);
+  g.expect(kAuctions);
+  g.expect(kBids);
+  g.push(kAuctions, 105, 0, 10, "a0");
+  EXPECT_EQ(g.ready(0, 0, kBound), readiness::wait);  // persons and bids: clocks start together
+  EXPECT_EQ(g.ready(kBound, 0, kBound), readiness::ready_by_bound);  // one bound, not one per partition
+}
+
+TEST(PartitionGroupTest, LeavingTheEndRestartsTheIdleClock) {
+  group g;
+  g.expect(kPersons);
+  g.expect(kAuctions);
+  g.set_at_end(kPersons);
+  g.push(kAuctions, 105, 0, 10, "a0");
+  EXPECT_EQ(g.ready(0, 500, kBound), readiness::wait);
+  EXPECT_EQ(g.ready(500, 500, kBound), readiness::ready);
+  // The broker has records for persons that were not handed over yet: not at its end.
+  g.set_at_end(kPersons, false);
+  EXPECT_EQ(g.ready(600, 500, kBound), readiness::wait);
+  g.set_at_end(kPersons);  // it was a false alarm: a new quiet spell
+  EXPECT_EQ(g.ready(700, 500, kBound), readiness::wait);
+  EXPECT_EQ(g.ready(1200, 500, kBound), readiness::ready);
 }
 
 TEST(PartitionGroupTest, NegativeMaxIdleNeverWaits) {
@@ -267,7 +294,7 @@ TEST(PartitionGroupTest, OnePartitionTaskNeverWaits) {
 TEST(PartitionGroupTest, MarkAtEndOfAnUnknownPartitionIsIgnored) {
   group g;
   g.expect(kAuctions);
-  g.mark_at_end(kPersons);
+  g.set_at_end(kPersons);
   g.push(kAuctions, 105, 0, 10, "a0");
   EXPECT_EQ(g.ready(0, 0, kBound), readiness::ready);
   EXPECT_EQ(g.size(kPersons), 0u);

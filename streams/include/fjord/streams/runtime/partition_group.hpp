@@ -6,8 +6,8 @@
 // opaque `Item` — the stream thread stores the librdkafka message handle, tests anything
 // movable), the highest offset ever pushed, whether the partition is paused, whether it
 // is known to be at its end (everything on the broker has been pushed: librdkafka's
-// partition-EOF event or the cached high watermark, mark_at_end(); a push clears it), and
-// the idling clocks below.
+// partition-EOF event or the consumer's position at the cached high watermark,
+// set_at_end(); a push clears it), and the idling clocks below.
 //
 // Idling (ready), Kafka Streams' rule: timestamp order across partitions only means
 // something if every partition's next record is known. While a partition of the task
@@ -16,8 +16,8 @@
 //   - is at its end and has been idle (empty and at its end, as first seen by ready()
 //     while the task had records to process) for `max_idle` — 0: at its end is enough,
 //     the task waits for records already on the broker, never for records not yet
-//     produced (Kafka Streams' default max.task.idle.ms = 0); a positive value also gives
-//     records produced a little later that long to show up — or
+//     produced (Kafka Streams' default max.task.idle.ms = 0); a positive value makes the
+//     start of each quiet spell wait that long for records produced a little later — or
 //   - has been empty for `fetch_bound` without reaching its end (an unreachable leader
 //     must not stall the task for ever; ready() says so: ready_by_bound).
 // The clocks run from the first ready() call that sees the partition empty and stop at the
@@ -93,10 +93,14 @@ class partition_group {
   // ready() waits for it.
   void expect(const topic_partition& tp) { parts_.try_emplace(tp); }
 
-  // Everything on the broker up to now has been pushed for `tp` (a later push clears it).
-  // Ignored for partitions the group does not know.
-  void mark_at_end(const topic_partition& tp) {
-    if (auto it = parts_.find(tp); it != parts_.end()) it->second.at_end = true;
+  // Whether everything on the broker up to now has been pushed for `tp` (a later push
+  // clears it). Leaving the end restarts the partition's idle clock. Ignored for
+  // partitions the group does not know.
+  void set_at_end(const topic_partition& tp, bool at_end = true) {
+    auto it = parts_.find(tp);
+    if (it == parts_.end()) return;
+    if (!at_end) it->second.idle_since.reset();
+    it->second.at_end = at_end;
   }
 
   // Whether the next record may be processed at `now` (any monotonic clock, ms, the same
@@ -105,16 +109,16 @@ class partition_group {
     if (size_ == 0) return readiness::empty;
     if (max_idle < 0) return readiness::ready;
     readiness r = readiness::ready;
-    for (auto& [tp, p] : parts_) {
+    for (auto& [tp, p] : parts_) {  // one pass: every empty partition's clocks start now
       if (!p.records.empty()) continue;
       if (!p.empty_since) p.empty_since = now;
       if (p.at_end) {
         if (!p.idle_since) p.idle_since = now;
-        if (now - *p.idle_since < max_idle) return readiness::wait;
-      } else if (now - *p.empty_since >= fetch_bound) {
+        if (now - *p.idle_since < max_idle) r = readiness::wait;
+      } else if (now - *p.empty_since < fetch_bound) {
+        r = readiness::wait;
+      } else if (r == readiness::ready) {
         r = readiness::ready_by_bound;
-      } else {
-        return readiness::wait;
       }
     }
     return r;
@@ -125,6 +129,15 @@ class partition_group {
     std::vector<topic_partition> out;
     for (const auto& [tp, p] : parts_) {
       if (p.records.empty() && !p.at_end) out.push_back(tp);
+    }
+    return out;
+  }
+
+  // The registered partitions with nothing buffered.
+  std::vector<topic_partition> empty_partitions() const {
+    std::vector<topic_partition> out;
+    for (const auto& [tp, p] : parts_) {
+      if (p.records.empty()) out.push_back(tp);
     }
     return out;
   }

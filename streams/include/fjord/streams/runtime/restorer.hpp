@@ -18,12 +18,14 @@
 // partition-EOF event (offsets may have gaps: compaction, and our broker's internal raft
 // entries).
 //
-// Slices: restore_some() works for at most `budget` and returns, so the stream thread
+// Slices: restore_some() works until a deadline and returns, so the stream thread
 // keeps polling its group consumer (max.poll.interval.ms) and processing its ready tasks
 // while a large store restores; the next call with the same task goes on where the last
 // one stopped (one restore in progress at a time; a call for another task abandons it).
-// abandon() drops the restore in progress of a task that was revoked or closed. A restore
-// that receives nothing for startup_timeout (counted over its slices) fails.
+// abandon() drops the restore in progress of a task that was revoked or closed (its
+// listener gets no `done` report; restore-records counts every record applied, over every
+// attempt). A restore that receives nothing for startup_timeout (counted over its slices)
+// fails. Only records of the changelog partition being restored are applied.
 //
 // Errors come back as values (error_kind::broker / store; a failed assign or unassign of
 // the changelog partition included); restore_some() never throws. After an error the
@@ -102,11 +104,11 @@ class restorer {
 
   using ends_t = std::map<std::string, std::int64_t>;  // changelog topic -> offset restore ended at
 
-  // Restores `t`'s logged stores for at most about `budget`. Returns the ends (per changelog
+  // Restores `t`'s logged stores until about `deadline`. Returns the ends (per changelog
   // topic, the task's changelog position before it writes anything) once every store is
   // restored; nullopt when there is more to do (call again with the same task).
-  result<std::optional<ends_t>> restore_some(task& t, millis budget, const std::stop_token& stop) {
-    const auto deadline = std::chrono::steady_clock::now() + budget;
+  result<std::optional<ends_t>> restore_some(task& t, std::chrono::steady_clock::time_point deadline,
+                                             const std::stop_token& stop) {
     if (cur_ && cur_->id != t.id()) abandon(cur_->id);
     if (!cur_) {
       cur_.emplace();
@@ -232,6 +234,7 @@ class restorer {
                                              rd_kafka_message_errstr(m.get())};
       }
       c.stalled = millis{0};
+      if (m->partition != c.partition || c.topic != rd_kafka_topic_name(m->rkt)) continue;  // an earlier assignment's
       if (m->offset >= c.end) return true;  // written after the restore started: not ours to replay
       std::string_view key(static_cast<const char*>(m->key), m->key_len);
       std::optional<std::string_view> value;

@@ -7,7 +7,7 @@
 //   librdkafka has already fetched, at most kMaxPollRecords messages, each appended to its
 //   task's partition_group → restore newly assigned tasks (before any of their records;
 //   the task's stream time is read back from its committed offsets' metadata,
-//   runtime/commit_metadata.hpp), one slice of at most kRestoreSlice per turn, so a large
+//   runtime/commit_metadata.hpp), at most kRestoreSlice of restoring per turn, so a large
 //   restore neither starves the ready tasks nor exceeds max.poll.interval.ms → per
 //   ready task, process buffered records in timestamp order while the task is ready
 //   (task.process, remember position) → fire wall-clock punctuators → every
@@ -104,6 +104,8 @@ class stream_thread {
   static constexpr std::size_t kMaxBufferedBytes = std::size_t{16} << 20;   // per partition, then pause
   static constexpr millis kMaxFetchWait{10'000};  // longest a task idles for a partition whose end never shows
   static constexpr millis kRestoreSlice{200};     // restore work per loop turn
+  static constexpr millis kCommittedReadAttempt{5'000};    // one read of committed offsets (blocks the thread)
+  static constexpr millis kCommittedReadRetry{1'000};      // between failed reads
   static constexpr millis kCommittedReadTimeout{300'000};  // reading committed offsets fails for this long: fatal
 
   stream_thread(thread_shared s, int index)
@@ -292,7 +294,7 @@ class stream_thread {
     auto sub = sub_of_.find(std::string_view(rd_kafka_topic_name(m.rkt)));
     if (sub == sub_of_.end()) return;
     if (auto it = tasks_.find(task_id{sub->second, m.partition}); it != tasks_.end()) {
-      it->second.buffered.mark_at_end(topic_partition{sub->first, m.partition});
+      it->second.buffered.set_at_end(topic_partition{sub->first, m.partition});
     }
   }
 
@@ -304,11 +306,9 @@ class stream_thread {
         std::chrono::duration_cast<millis>(std::chrono::steady_clock::now().time_since_epoch()).count();
     for (auto& [id, e] : tasks_) {
       if (!e.ready) continue;
+      sync_at_end(e);
       while (!failed_ && !stop_.stop_requested()) {
-        auto r = e.buffered.ready(now, s_.cfg.max_task_idle.count(), kMaxFetchWait.count());
-        if (r == buffer_t::readiness::wait && refresh_at_end(id, e)) {
-          r = e.buffered.ready(now, s_.cfg.max_task_idle.count(), kMaxFetchWait.count());
-        }
+        const auto r = e.buffered.ready(now, s_.cfg.max_task_idle.count(), kMaxFetchWait.count());
         if (r == buffer_t::readiness::empty || r == buffer_t::readiness::wait) break;
         if (r == buffer_t::readiness::ready_by_bound) report_fetch_wait(id, e);
         if (r == buffer_t::readiness::ready) e.reported_fetch_wait = false;
@@ -320,29 +320,29 @@ class stream_thread {
     }
   }
 
-  // A waiting task's empty partitions whose end librdkafka already knows (the consumer's
-  // position has reached the high watermark of the last fetch) are marked at their end:
-  // the end-of-partition event is not the only witness (a pause drops queued events).
-  // True when any was marked.
-  bool refresh_at_end(const task_id& id, task_entry& e) {
-    const auto waiting = e.buffered.waiting_for_fetch();
-    if (waiting.empty()) return false;
-    rdk::partition_list l = rdk::make_list(static_cast<int>(waiting.size()));
-    for (const auto& tp : waiting) rd_kafka_topic_partition_list_add(l.get(), tp.topic.c_str(), tp.partition);
-    if (rd_kafka_position(consumer_.get(), l.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return false;
-    bool marked = false;
+  // Before a task's turn: each of its empty partitions is at its end exactly when the
+  // consumer's position has reached the high watermark of the last fetch (Kafka Streams'
+  // "fetched lag" of 0). This backs up the end-of-partition event (a pause drops queued
+  // events) and takes a partition off its end when the broker has records not yet handed
+  // over. Partitions with no position yet (nothing consumed since the assignment) keep
+  // what the events said.
+  void sync_at_end(task_entry& e) {
+    if (e.buffered.empty() || s_.cfg.max_task_idle.count() < 0) return;
+    const auto empty = e.buffered.empty_partitions();
+    if (empty.empty()) return;
+    rdk::partition_list l = rdk::make_list(static_cast<int>(empty.size()));
+    for (const auto& tp : empty) rd_kafka_topic_partition_list_add(l.get(), tp.topic.c_str(), tp.partition);
+    if (rd_kafka_position(consumer_.get(), l.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
     for (int i = 0; i < l->cnt; ++i) {
       const auto& tp = l->elems[i];
       std::int64_t lo = 0, hi = -1;
       if (tp.offset < 0 ||
           rd_kafka_get_watermark_offsets(consumer_.get(), tp.topic, tp.partition, &lo, &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
-          hi < 0 || tp.offset < hi) {
+          hi < 0) {
         continue;
       }
-      e.buffered.mark_at_end(topic_partition{tp.topic, id.partition});
-      marked = true;
+      e.buffered.set_at_end(topic_partition{tp.topic, tp.partition}, tp.offset >= hi);
     }
-    return marked;
   }
 
   // Ready with an empty partition whose end never showed: kMaxFetchWait ran out. Said once
@@ -559,35 +559,41 @@ class stream_thread {
   }
 
   // ---- tasks -----------------------------------------------------------------------
-  // Newly assigned tasks: their committed stream times (one request for all), then one
-  // restore slice; a task whose stores are all restored is initialised and becomes ready.
+  // Newly assigned tasks: their committed stream times (one request for all), then up to
+  // kRestoreSlice of restoring; a task whose stores are all restored is initialised and
+  // becomes ready.
   void restore_pending() {
     if (failed_) return;
     std::vector<task_id> unread;
     for (const auto& [id, e] : tasks_) {
       if (!e.stream_time_read) unread.push_back(id);
     }
+    const auto now = std::chrono::steady_clock::now();
     if (!unread.empty()) {
+      if (committed_read_.retry_at && now < *committed_read_.retry_at) return;
       auto stream_times = committed_stream_times(unread);
       if (!stream_times.ok()) {
         // A coordinator that is away for a while (moving, restarting) is waited for, like
-        // Kafka Streams' task.timeout.ms; the tasks cannot start without their stream time.
-        const auto now = std::chrono::steady_clock::now();
-        if (!committed_read_failing_since_) committed_read_failing_since_ = now;
-        if (now - *committed_read_failing_since_ >= kCommittedReadTimeout) {
+        // Kafka Streams' task.timeout.ms, one attempt per kCommittedReadRetry; the tasks
+        // cannot start without their stream time.
+        if (!committed_read_.failing_since) committed_read_.failing_since = now;
+        committed_read_.retry_at = std::chrono::steady_clock::now() + kCommittedReadRetry;
+        if (now - *committed_read_.failing_since >= kCommittedReadTimeout) {
           fail(stream_times.err().message);
         } else {
           std::fprintf(stderr, "fjord-streams %s: %s; retrying\n", name_.c_str(), stream_times.err().message.c_str());
         }
         return;
       }
-      committed_read_failing_since_.reset();
+      committed_read_ = {};
       for (const auto& [id, t] : stream_times.value()) tasks_.at(id).t->context().observe(t);
       for (const auto& id : unread) tasks_.at(id).stream_time_read = true;
     }
+    const auto deadline = now + kRestoreSlice;
     for (auto& [id, e] : tasks_) {
       if (e.ready || failed_) continue;
-      auto ends = restorer_.restore_some(*e.t, kRestoreSlice, stop_);
+      if (std::chrono::steady_clock::now() >= deadline) return;  // the next turn goes on
+      auto ends = restorer_.restore_some(*e.t, deadline, stop_);
       if (!ends.ok()) {
         if (stop_.stop_requested()) return;  // shutting down mid-restore: not an error
         fail("task " + id.str() + ": " + ends.err().message);
@@ -611,7 +617,7 @@ class stream_thread {
   // Each task's stream time as of its last commit: the largest one in the metadata of its
   // source partitions' committed offsets (runtime/commit_metadata.hpp); tasks none of whose
   // partitions carries one are left out. One OffsetFetch for all of `ids`; an error when
-  // the group coordinator does not answer within startup_timeout.
+  // the group coordinator does not answer within kCommittedReadAttempt.
   result<std::map<task_id, timestamp_ms>> committed_stream_times(const std::vector<task_id>& ids) {
     rdk::partition_list l = rdk::make_list();
     for (const auto& id : ids) {
@@ -619,7 +625,7 @@ class stream_thread {
         rd_kafka_topic_partition_list_add(l.get(), topic.c_str(), id.partition);
       }
     }
-    const auto err = rd_kafka_committed(consumer_.get(), l.get(), static_cast<int>(s_.cfg.startup_timeout.count()));
+    const auto err = rd_kafka_committed(consumer_.get(), l.get(), static_cast<int>(kCommittedReadAttempt.count()));
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return error{error_kind::broker, "reading the committed offsets (stream time) failed: " + rdk::err_str(err)};
     }
@@ -721,6 +727,7 @@ class stream_thread {
         fail(a.problems.front());
         return;
       }
+      committed_read_ = {};  // a new assignment gets the whole kCommittedReadTimeout
       create_tasks(a.tasks);
       listeners::call(s_.l.on_rebalance, std::vector<task_id>(a.tasks.begin(), a.tasks.end()), std::vector<task_id>{});
       return;
@@ -764,7 +771,9 @@ class stream_thread {
   std::map<task_id, task_entry> tasks_;
   std::stop_token stop_;
   bool failed_ = false;
-  std::optional<std::chrono::steady_clock::time_point> committed_read_failing_since_;
+  struct {
+    std::optional<std::chrono::steady_clock::time_point> failing_since, retry_at;
+  } committed_read_;  // reading the committed stream times of new tasks keeps failing
 };
 
 }  // namespace fjord::streams
