@@ -83,10 +83,12 @@ class task {
     ctx_.punctuate(punctuation_type::wall_clock);
   }
 
-  // Before a commit: nodes push out buffers, then every store is flushed.
+  // Before a commit: nodes push out buffers, every store is flushed, then the combined
+  // changelog writes are sent.
   void flush() {
     for (int id : sub_.nodes) nodes_[static_cast<std::size_t>(id)]->flush();
     ctx_.state().flush();
+    ctx_.flush_changelog();
   }
 
   void close() {

@@ -5,7 +5,9 @@
 // record timestamp the task has seen, never decreasing; kNoTime before the first record)
 // and the wall clock as the runtime or the test driver sets it — the punctuator schedule,
 // the metadata of the record being processed, and it routes store writes to the store's
-// changelog topic (`<application.id>-<store>-changelog`, partition = the task's).
+// changelog topic (`<application.id>-<store>-changelog`, partition = the task's) —
+// at once, or (services.changelog_buffer_bytes > 0, the runtime) combined per key in a
+// changelog_buffer until flush_changelog() (processor/changelog_buffer.hpp).
 #pragma once
 
 #include <algorithm>
@@ -18,6 +20,7 @@
 
 #include "fjord/streams/error_handling.hpp"
 #include "fjord/streams/metrics.hpp"
+#include "fjord/streams/processor/changelog_buffer.hpp"
 #include "fjord/streams/processor/record_collector.hpp"
 #include "fjord/streams/record.hpp"
 #include "fjord/streams/state/state_manager.hpp"
@@ -44,6 +47,9 @@ class task_context final : public changelog_writer {
     streams::metrics* metrics = nullptr;     // must outlive the task
     state_config state;
     decode_error_policy on_decode_error = decode_errors::fail();
+    // > 0: store writes are combined per key and sent at flush_changelog(), or once they
+    // exceed this many key+value bytes; 0: each write is sent at once.
+    std::size_t changelog_buffer_bytes = 0;
   };
 
   task_context(task_id id, services s, timestamp_ms wall_clock_now)
@@ -119,11 +125,26 @@ class task_context final : public changelog_writer {
   // changelog_writer: store writes go to the store's changelog partition.
   void log(std::string_view store_name, std::string_view key,
            std::optional<std::string_view> value) override {
-    services_.collector->send(state_manager::changelog_topic(services_.application_id, store_name),
-                              id_.partition, key, value, current_timestamp_, {});
+    if (services_.changelog_buffer_bytes == 0) {
+      send_changelog(store_name, key, value, current_timestamp_);
+    } else if (changelog_.add(store_name, key, value, current_timestamp_, services_.changelog_buffer_bytes)) {
+      flush_changelog();
+    }
+  }
+
+  // Sends the combined store writes (before every commit).
+  void flush_changelog() {
+    changelog_.drain([this](std::string_view store, std::string_view key, std::optional<std::string_view> value,
+                            timestamp_ms ts) { send_changelog(store, key, value, ts); });
   }
 
  private:
+  void send_changelog(std::string_view store, std::string_view key, std::optional<std::string_view> value,
+                      timestamp_ms ts) {
+    services_.collector->send(state_manager::changelog_topic(services_.application_id, store), id_.partition, key,
+                              value, ts, {});
+  }
+
   struct scheduled {
     int id;
     punctuation_type type;
@@ -141,6 +162,7 @@ class task_context final : public changelog_writer {
   record_metadata current_{};
   timestamp_ms current_timestamp_ = 0;
   std::vector<scheduled> punctuators_;
+  changelog_buffer changelog_;
   bool punctuating_ = false;
   int next_id_ = 0;
 };

@@ -30,7 +30,8 @@
 // commit never passes a buffered, unprocessed record.
 //
 // commit() is the at-least-once sequence, in Kafka Streams' order: flush every task
-// (stores) → flush the producer (every send delivered, changelog positions known; only a
+// (stores, then the task's store writes combined per key since the last commit go to the
+// changelogs: processor/changelog_buffer.hpp) → flush the producer (every send delivered, changelog positions known; only a
 // failed delivery is fatal, a slow broker is waited for up to message.timeout.ms + a
 // margin, producer_collector.hpp) → commit consumed offsets (last processed + 1, with the
 // task's stream time as metadata) synchronously → only if that commit succeeded, write checkpoints (store → next
@@ -104,6 +105,7 @@ class stream_thread {
   static constexpr std::size_t kMaxBufferedBytes = std::size_t{16} << 20;   // per partition, then pause
   static constexpr millis kMaxFetchWait{10'000};  // longest a task idles for a partition whose end never shows
   static constexpr millis kRestoreSlice{200};     // restore work per loop turn
+  static constexpr std::size_t kChangelogBufferBytes = std::size_t{1} << 20;  // per task, combined per key
   static constexpr millis kCommittedReadAttempt{5'000};    // one read of committed offsets (blocks the thread)
   static constexpr millis kCommittedReadRetry{1'000};      // between failed reads
   static constexpr millis kCommittedReadTimeout{300'000};  // reading committed offsets fails for this long: fatal
@@ -657,7 +659,8 @@ class stream_thread {
                                  .collector = &collector_,
                                  .metrics = &s_.metrics,
                                  .state = {s_.cfg.state_dir, s_.g.application_id(), s_.budget},
-                                 .on_decode_error = s_.cfg.on_decode_error};
+                                 .on_decode_error = s_.cfg.on_decode_error,
+                                 .changelog_buffer_bytes = kChangelogBufferBytes};
       const auto now = std::chrono::duration_cast<millis>(std::chrono::system_clock::now().time_since_epoch()).count();
       auto t = std::make_unique<task>(s_.g, subs_[static_cast<std::size_t>(id.subtopology)], id.partition,
                                       std::move(svc), now);

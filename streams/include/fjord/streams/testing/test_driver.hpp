@@ -74,7 +74,8 @@ class test_driver {
                                .collector = &collector_,
                                .metrics = &metrics_,
                                .state = {cfg_.state_dir, graph_.application_id(), budget_},
-                               .on_decode_error = cfg_.on_decode_error};
+                               .on_decode_error = cfg_.on_decode_error,
+                               .changelog_buffer_bytes = 0};  // every write visible in history() at once
       auto t = std::make_unique<task>(graph_, sub, 0, std::move(s), wall_clock_);
       t->init();
       for (const auto& topic : sub.source_topics) reader_of_[topic] = t.get();
