@@ -4,7 +4,6 @@
 // is passed, and with no buffer every write is sent at once (the test driver's mode).
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -26,9 +25,10 @@ std::vector<sent> drain(fs::changelog_buffer& b) {
   b.drain([&](std::string_view store, std::string_view key, std::optional<std::string_view> v, fs::timestamp_ms ts) {
     out.emplace_back(std::string(store), std::string(key), v ? std::optional<std::string>(*v) : std::nullopt, ts);
   });
-  std::sort(out.begin(), out.end());
   return out;
 }
+
+constexpr std::size_t kOver = fs::changelog_buffer::kEntryOverhead;
 
 TEST(ChangelogBuffer, TheLatestWriteOfAKeyWins) {
   fs::changelog_buffer b;
@@ -36,8 +36,9 @@ TEST(ChangelogBuffer, TheLatestWriteOfAKeyWins) {
   for (int i = 1; i <= 1000; ++i) EXPECT_FALSE(b.add("counts", "k", std::to_string(i), i, 1 << 20));
   EXPECT_FALSE(b.add("counts", "j", std::string("7"), 5, 1 << 20));
   EXPECT_FALSE(b.add("other", "k", std::string("x"), 6, 1 << 20));
-  EXPECT_EQ(b.bytes(), 1u + 4u + 1u + 1u + 1u + 1u);  // k=1000, j=7, other k=x
-  EXPECT_EQ(drain(b), (std::vector<sent>{{"counts", "j", "7", 5}, {"counts", "k", "1000", 1000}, {"other", "k", "x", 6}}));
+  EXPECT_EQ(b.bytes(), 3 * kOver + 1u + 4u + 1u + 1u + 1u + 1u);  // k=1000, j=7, other k=x
+  // In the order the keys were first written.
+  EXPECT_EQ(drain(b), (std::vector<sent>{{"counts", "k", "1000", 1000}, {"counts", "j", "7", 5}, {"other", "k", "x", 6}}));
   EXPECT_TRUE(b.empty());
   EXPECT_EQ(b.bytes(), 0u);
   EXPECT_TRUE(drain(b).empty());
@@ -49,17 +50,33 @@ TEST(ChangelogBuffer, ADeleteIsKeptAsATombstoneAndAPutAfterItWins) {
   b.add("s", "a", std::nullopt, 2, 100);
   b.add("s", "b", std::nullopt, 3, 100);
   b.add("s", "b", std::string("back"), 4, 100);
-  EXPECT_EQ(b.bytes(), 1u + 1u + 4u);
+  EXPECT_EQ(b.bytes(), 2 * kOver + 1u + 1u + 4u);
   EXPECT_EQ(drain(b), (std::vector<sent>{{"s", "a", std::nullopt, 2}, {"s", "b", "back", 4}}));
+}
+
+TEST(ChangelogBuffer, DrainsInFirstWriteOrderAcrossStores) {
+  fs::changelog_buffer b;
+  b.add("sessions", "s1", std::nullopt, 1, 1 << 20);           // a merge: delete first ...
+  b.add("pending", "p", std::string("x"), 2, 1 << 20);
+  b.add("sessions", "s0", std::string("merged"), 3, 1 << 20);  // ... then the merged session
+  b.add("sessions", "s1", std::string("again"), 4, 1 << 20);   // a rewrite keeps s1's place
+  EXPECT_EQ(drain(b), (std::vector<sent>{{"sessions", "s1", "again", 4},
+                                         {"pending", "p", "x", 2},
+                                         {"sessions", "s0", "merged", 3}}));
+  b.add("sessions", "s0", std::string("next"), 5, 1 << 20);  // a new interval
+  EXPECT_EQ(drain(b), (std::vector<sent>{{"sessions", "s0", "next", 5}}));
 }
 
 TEST(ChangelogBuffer, SaysWhenItIsOverTheBound) {
   fs::changelog_buffer b;
-  EXPECT_FALSE(b.add("s", "k1", std::string(8, 'v'), 1, 20));  // 10 bytes
-  EXPECT_FALSE(b.add("s", "k2", std::string(8, 'v'), 1, 20));  // 20: at the bound
-  EXPECT_TRUE(b.add("s", "k3", std::string(1, 'v'), 1, 20));   // 23: over
-  EXPECT_FALSE(b.add("s", "k1", std::string(1, 'v'), 1, 10'000));  // replacing shrinks it: 16
-  EXPECT_EQ(b.bytes(), 16u);
+  const std::size_t bound = 2 * kOver + 20;
+  EXPECT_FALSE(b.add("s", "k1", std::string(8, 'v'), 1, bound));  // kOver + 10
+  EXPECT_FALSE(b.add("s", "k2", std::string(8, 'v'), 1, bound));  // at the bound
+  EXPECT_TRUE(b.add("s", "k3", std::string(1, 'v'), 1, bound));   // over
+  EXPECT_FALSE(b.add("s", "k1", std::string(1, 'v'), 1, 10'000));  // replacing shrinks it
+  EXPECT_EQ(b.bytes(), 3 * kOver + 16u);
+  EXPECT_FALSE(b.add("s", "k4", std::nullopt, 1, 10'000));  // a tombstone costs its key and the overhead
+  EXPECT_EQ(b.bytes(), 4 * kOver + 18u);
 }
 
 // A collector that keeps what it is sent.
@@ -95,9 +112,8 @@ TEST(TaskContextChangelog, BufferedWritesGoOutAtTheFlushCombinedPerKey) {
   ctx.log("counts", "gone", std::nullopt);
   EXPECT_TRUE(c.records.empty());  // nothing before the flush
   ctx.flush_changelog();
-  std::sort(c.records.begin(), c.records.end());
-  EXPECT_EQ(c.records, (std::vector<sent>{{"app-counts-changelog", "gone", std::nullopt, 20},
-                                          {"app-counts-changelog", "k", "2", 20}}));
+  EXPECT_EQ(c.records, (std::vector<sent>{{"app-counts-changelog", "k", "2", 20},
+                                          {"app-counts-changelog", "gone", std::nullopt, 20}}));
   ctx.flush_changelog();
   EXPECT_EQ(c.records.size(), 2u);  // drained
 }
@@ -105,10 +121,10 @@ TEST(TaskContextChangelog, BufferedWritesGoOutAtTheFlushCombinedPerKey) {
 TEST(TaskContextChangelog, PassingTheBoundSendsEarly) {
   capture c;
   fs::metrics m;
-  auto ctx = context(c, m, 4);
-  ctx.log("s", "ab", std::string_view("cd"));  // 4 bytes: at the bound
+  auto ctx = context(c, m, kOver + 4);
+  ctx.log("s", "ab", std::string_view("cd"));  // at the bound
   EXPECT_TRUE(c.records.empty());
-  ctx.log("s", "e", std::string_view("f"));  // 6: over, everything goes
+  ctx.log("s", "e", std::string_view("f"));  // over: everything goes
   EXPECT_EQ(c.records.size(), 2u);
 }
 

@@ -97,6 +97,7 @@ class task {
     if (initialised_) {
       for (int id : sub_.nodes) nodes_[static_cast<std::size_t>(id)]->close();
     }
+    ctx_.flush_changelog();  // what close() hooks wrote goes out like every other write
     ctx_.state().close();
   }
 
