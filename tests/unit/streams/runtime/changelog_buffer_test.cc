@@ -13,6 +13,7 @@
 
 #include "fjord/streams/processor/changelog_buffer.hpp"
 #include "fjord/streams/processor/task_context.hpp"
+#include "fjord/streams.hpp"
 
 namespace fs = fjord::streams;
 
@@ -135,6 +136,31 @@ TEST(TaskContextChangelog, WithoutABufferEveryWriteIsSentAtOnce) {
   ctx.log("counts", "k", std::string_view("1"));
   ctx.log("counts", "k", std::string_view("2"));
   EXPECT_EQ(c.records, (std::vector<sent>{{"app-counts-changelog", "k", "1", 0}, {"app-counts-changelog", "k", "2", 0}}));
+}
+
+// Through the test driver in the runtime's mode: a count updated three times between two
+// commits writes one changelog record, and every update still reaches the store and the
+// output; commit() is what sends it.
+TEST(TaskContextChangelog, ACommitSendsOneRecordPerKeyThroughTheDriver) {
+  const fs::topic<std::string, std::string, fs::utf8, fs::utf8> in{"in"};
+  const fs::topic<std::string, std::int64_t, fs::utf8, fs::be_i64> out{"out"};
+  fs::topology t{"app"};
+  t.stream(in).group_by_key().count(fs::store::in_memory{"counts"}).to_stream().to(out);
+  fs::test_driver td{t, {.changelog_buffer_bytes = 1 << 20}};
+  for (int i = 0; i < 3; ++i) td.pipe(in, "k", "v", 10 + i);
+  td.pipe(in, "j", "v", 20);
+  EXPECT_EQ(td.read(out).size(), 4u);  // every update downstream
+  EXPECT_TRUE(td.history("app-counts-changelog").empty());
+  td.commit();
+  const auto& log = td.history("app-counts-changelog");
+  ASSERT_EQ(log.size(), 2u);  // k (3) then j (1), in first-write order
+  EXPECT_EQ(log[0].key, "k");
+  EXPECT_EQ(log[0].timestamp, 12);
+  ASSERT_TRUE(log[0].value.has_value());
+  EXPECT_EQ(*log[0].value, std::string("\0\0\0\0\0\0\0\3", 8));  // the count, 3, big-endian
+  EXPECT_EQ(log[1].key, "j");
+  td.commit();
+  EXPECT_EQ(td.history("app-counts-changelog").size(), 2u);  // nothing new to send
 }
 
 }  // namespace

@@ -11,7 +11,10 @@
 // some sub-topology reads (repartition topics, or an output topic read back) are processed
 // before pipe() returns, so a whole topology settles in one call. Stream time moves with
 // the records piped in, or explicitly with advance_stream_time(); the wall clock moves
-// only with advance_wall_clock(), which fires wall-clock punctuators.
+// only with advance_wall_clock(), which fires wall-clock punctuators. commit() does what
+// the runtime does before an offset commit (flush every task: node buffers, stores, and
+// — with config.changelog_buffer_bytes > 0, the runtime's mode — the store writes
+// combined per key since the last commit go to the changelog topics).
 //
 // Errors: a task's streams_error (e.g. the fail decode-error policy) propagates out of
 // the call that caused it. Not thread-safe; one driver per test.
@@ -45,6 +48,9 @@ struct test_driver_config {
   // kept, and processed records of internal hops are freed — for benchmarks that run
   // millions of records through a topology (read()/history() then see nothing).
   bool keep_records = true;
+  // 0: every store write reaches its changelog topic at once (history() shows each one);
+  // > 0: combined per key until commit() (or this many bytes), as the runtime does.
+  std::size_t changelog_buffer_bytes = 0;
 };
 
 // A record as written to an in-memory topic: bytes, as a consumer would see them.
@@ -75,7 +81,7 @@ class test_driver {
                                .metrics = &metrics_,
                                .state = {cfg_.state_dir, graph_.application_id(), budget_},
                                .on_decode_error = cfg_.on_decode_error,
-                               .changelog_buffer_bytes = 0};  // every write visible in history() at once
+                               .changelog_buffer_bytes = cfg_.changelog_buffer_bytes};
       auto t = std::make_unique<task>(graph_, sub, 0, std::move(s), wall_clock_);
       t->init();
       for (const auto& topic : sub.source_topics) reader_of_[topic] = t.get();
@@ -127,6 +133,12 @@ class test_driver {
     auto reader = reader_of_.find(topic);
     if (reader == reader_of_.end()) throw streams_error("feed: no sub-topology reads '" + std::string(topic) + "'");
     reader->second->process(raw_record{topic, 0, fed_++, key, value, ts, {}});
+    settle();
+  }
+
+  // What the runtime does before committing offsets: every task flushes (see the header).
+  void commit() {
+    for (auto& task : tasks_) task->flush();
     settle();
   }
 
