@@ -241,7 +241,11 @@ class stream_thread {
   // One blocking poll, then drain without blocking: every record librdkafka already has
   // (up to kMaxPollRecords) lands in its task's buffer before any is processed.
   void poll_and_buffer() {
-    const bool restoring = std::any_of(tasks_.begin(), tasks_.end(), [](const auto& kv) { return !kv.second.ready; });
+    // Restore work waiting to be done: poll without blocking (not while a failed read of
+    // committed offsets waits for its retry: that would spin).
+    const bool backing_off = committed_read_.retry_at && std::chrono::steady_clock::now() < *committed_read_.retry_at;
+    const bool restoring =
+        !backing_off && std::any_of(tasks_.begin(), tasks_.end(), [](const auto& kv) { return !kv.second.ready; });
     int timeout = restoring ? 0 : static_cast<int>(s_.cfg.poll_timeout.count());
     for (std::size_t n = 0; n < kMaxPollRecords && !failed_ && !stop_.stop_requested(); ++n) {
       rdk::message m(rd_kafka_consumer_poll(consumer_.get(), timeout));
