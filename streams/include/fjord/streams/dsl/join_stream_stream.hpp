@@ -202,11 +202,7 @@ class stream_stream_join_node final : public node_base, public output<K, R> {
     if (min_pending_ != unknown && min_pending_ + min_ahead() + grace_ >= now) return;
     std::vector<std::pair<pending_key<K>, pending_values<V1, V2>>> due;
     timestamp_ms next_min = none;
-    std::string from;  // every pending timestamp is >= min_pending_ when it is known
-    if (min_pending_ != unknown) key_layout::append_ts(from, min_pending_);
-    pending_bytes_->range(from, {}, [&](std::string_view kb, std::string_view vb) {
-      if (kb.size() < 9) throw streams_error("state store '" + cfg_.pending_store + "': malformed key");
-      const timestamp_ms ts = key_layout::read_ts(kb);
+    scan_pending_from(min_pending_, [&](timestamp_ms ts, std::string_view kb, std::string_view vb) {
       if (ts + min_ahead() + grace_ >= now) {  // this one and all later ones are open
         next_min = std::min(next_min, ts);
         return false;
@@ -243,17 +239,25 @@ class stream_stream_join_node final : public node_base, public output<K, R> {
     }
   }
 
+  // f(ts, key bytes, value bytes) for the pending entries in timestamp order, from `min`
+  // (every entry's timestamp is >= it when it is known) until f returns false.
+  template <class F>
+  void scan_pending_from(timestamp_ms min, F&& f) {
+    std::string from;
+    if (min != unknown) key_layout::append_ts(from, min);
+    pending_bytes_->range(from, {}, [&](std::string_view kb, std::string_view vb) {
+      if (kb.size() < 9) throw streams_error("state store '" + cfg_.pending_store + "': malformed key");
+      return f(key_layout::read_ts(kb), kb, vb);
+    });
+  }
+
   // Deletes the "emitted" markers no partner can reach any more (ts + span() < now).
   void prune_emitted(timestamp_ms now) {
     if (min_emitted_ == none) return;
     if (min_emitted_ != unknown && min_emitted_ + span() >= now) return;
     std::vector<pending_key<K>> obsolete;
     timestamp_ms next_min = none;
-    std::string from;  // every marker timestamp is >= min_emitted_ when it is known
-    if (min_emitted_ != unknown) key_layout::append_ts(from, min_emitted_);
-    pending_bytes_->range(from, {}, [&](std::string_view kb, std::string_view vb) {
-      if (kb.size() < 9) throw streams_error("state store '" + cfg_.pending_store + "': malformed key");
-      const timestamp_ms ts = key_layout::read_ts(kb);
+    scan_pending_from(min_emitted_, [&](timestamp_ms ts, std::string_view kb, std::string_view vb) {
       if (ts + span() >= now) {  // this one and all later ones are still needed
         next_min = ts;
         return false;

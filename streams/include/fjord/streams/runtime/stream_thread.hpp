@@ -72,6 +72,7 @@
 #include <set>
 #include <stop_token>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fjord/streams/metrics.hpp"
@@ -277,31 +278,35 @@ class stream_thread {
           return;
       }
     }
-    auto sub = sub_of_.find(std::string_view(rd_kafka_topic_name(m->rkt)));
-    if (sub == sub_of_.end()) return;
     // Buffered even while the task is not restored yet (it was assigned during the drain):
     // the loop restores it before processing anything.
-    auto it = tasks_.find(task_id{sub->second, m->partition});
-    if (it == tasks_.end()) return;  // not ours (any more)
+    auto [e, topic] = owner_of(*m);
+    if (e == nullptr) return;  // not ours (any more)
     rd_kafka_timestamp_type_t tstype;
     std::int64_t ts = rd_kafka_message_timestamp(m.get(), &tstype);
     if (ts < 0) ts = 0;
     const std::int64_t offset = m->offset;
     const std::size_t bytes = m->key_len + m->len;
-    topic_partition tp{sub->first, m->partition};
-    if (it->second.buffered.push(tp, ts, offset, bytes, std::move(m)) == buffer_t::push_result::pause) {
+    topic_partition tp{*topic, m->partition};
+    if (e->buffered.push(tp, ts, offset, bytes, std::move(m)) == buffer_t::push_result::pause) {
       set_paused({tp}, true);
     }
   }
 
+  // The task that reads m's partition and the source topic's name as sub_of_ holds it;
+  // {nullptr, nullptr} when no task of ours reads it.
+  std::pair<task_entry*, const std::string*> owner_of(const rd_kafka_message_t& m) {
+    if (m.rkt == nullptr) return {nullptr, nullptr};
+    auto sub = sub_of_.find(std::string_view(rd_kafka_topic_name(m.rkt)));
+    if (sub == sub_of_.end()) return {nullptr, nullptr};
+    auto it = tasks_.find(task_id{sub->second, m.partition});
+    if (it == tasks_.end()) return {nullptr, nullptr};
+    return {&it->second, &sub->first};
+  }
+
   // The task that reads m's partition has everything on the broker buffered for it.
   void mark_at_end(const rd_kafka_message_t& m) {
-    if (m.rkt == nullptr) return;
-    auto sub = sub_of_.find(std::string_view(rd_kafka_topic_name(m.rkt)));
-    if (sub == sub_of_.end()) return;
-    if (auto it = tasks_.find(task_id{sub->second, m.partition}); it != tasks_.end()) {
-      it->second.buffered.set_at_end(topic_partition{sub->first, m.partition});
-    }
+    if (auto [e, topic] = owner_of(m); e != nullptr) e->buffered.set_at_end(topic_partition{*topic, m.partition});
   }
 
   // Every ready task processes its buffer, smallest timestamp first, while it is ready
@@ -336,8 +341,19 @@ class stream_thread {
     if (e.buffered.empty() || s_.cfg.max_task_idle.count() < 0) return;
     const auto empty = e.buffered.empty_partitions();
     if (empty.empty()) return;
-    rdk::partition_list l = rdk::make_list(static_cast<int>(empty.size()));
-    for (const auto& tp : empty) rd_kafka_topic_partition_list_add(l.get(), tp.topic.c_str(), tp.partition);
+    fetched_lags(empty, [&](const char* topic, std::int32_t partition, std::int64_t lag) {
+      e.buffered.set_at_end(topic_partition{topic, partition}, lag <= 0);
+    });
+  }
+
+  // f(topic, partition, high watermark of the last fetch - the consumer's position) for
+  // each of `tps` where both are known (nothing consumed or fetched yet: left out).
+  // No network request: both are librdkafka's cached values.
+  template <class F>
+  void fetched_lags(const std::vector<topic_partition>& tps, F&& f) {
+    if (tps.empty()) return;
+    rdk::partition_list l = rdk::make_list(static_cast<int>(tps.size()));
+    for (const auto& tp : tps) rd_kafka_topic_partition_list_add(l.get(), tp.topic.c_str(), tp.partition);
     if (rd_kafka_position(consumer_.get(), l.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
     for (int i = 0; i < l->cnt; ++i) {
       const auto& tp = l->elems[i];
@@ -347,7 +363,7 @@ class stream_thread {
           hi < 0) {
         continue;
       }
-      e.buffered.set_at_end(topic_partition{tp.topic, tp.partition}, tp.offset >= hi);
+      f(tp.topic, tp.partition, hi - tp.offset);
     }
   }
 
@@ -542,23 +558,16 @@ class stream_thread {
   // consumer-lag{topic=,partition=} = high watermark (as of the last fetch) - the
   // consumer's position (next record handed to us), for every partition this thread owns.
   void update_lag() {
-    rdk::partition_list owned = rdk::make_list();
+    std::vector<topic_partition> owned;
     for (const auto& [id, e] : tasks_) {
       for (const auto& topic : subs_[static_cast<std::size_t>(id.subtopology)].source_topics) {
-        rd_kafka_topic_partition_list_add(owned.get(), topic.c_str(), id.partition);
+        owned.push_back(topic_partition{topic, id.partition});
       }
     }
-    if (owned->cnt == 0 || rd_kafka_position(consumer_.get(), owned.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
-    for (int i = 0; i < owned->cnt; ++i) {
-      const auto& tp = owned->elems[i];
-      std::int64_t lo = 0, hi = 0;
-      if (tp.offset < 0 ||
-          rd_kafka_get_watermark_offsets(consumer_.get(), tp.topic, tp.partition, &lo, &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
-          hi < 0) {
-        continue;  // nothing fetched yet: unknown, keep the last value
-      }
-      lag_gauge(tp.topic, tp.partition).set(std::max<std::int64_t>(0, hi - tp.offset));
-    }
+    // Partitions with nothing fetched yet are left out: unknown, the gauge keeps its value.
+    fetched_lags(owned, [&](const char* topic, std::int32_t partition, std::int64_t lag) {
+      lag_gauge(topic, partition).set(std::max<std::int64_t>(0, lag));
+    });
   }
   gauge& lag_gauge(const std::string& topic, std::int32_t partition) {
     return s_.metrics.gauge(metric_names::consumer_lag, "topic=" + topic + ",partition=" + std::to_string(partition));
